@@ -1,0 +1,149 @@
+//! Everything the user can type. After parsing, nothing else in the crate reads flags: each command
+//! resolves its arguments into a plan first.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::plugin::PluginKind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "create-grafana-plugin",
+    version,
+    about = "Scaffold, build and check Grafana plugins with a Rust backend",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new plugin project (asks for what the flags leave out)
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without a terminal nothing is asked: --type, --name and --org are then required.\n\
+Example: create-grafana-plugin new --type datasource --backend --name weather --org acme"
+)]
+pub struct NewArgs {
+    /// Directory to create the plugin in [default: ./<plugin id>]
+    pub dir: Option<PathBuf>,
+
+    /// Kind of plugin
+    #[arg(
+        long = "type",
+        visible_alias = "plugin-type",
+        value_name = "KIND",
+        value_enum,
+        ignore_case = true,
+        help_heading = "Plugin"
+    )]
+    pub kind: Option<PluginKind>,
+
+    /// Generate a Rust backend (not for panels)
+    #[arg(long, conflicts_with = "no_backend", help_heading = "Plugin")]
+    pub backend: bool,
+
+    /// Generate a frontend-only plugin
+    #[arg(long, help_heading = "Plugin")]
+    pub no_backend: bool,
+
+    /// Plugin name: lowercase letters and digits, e.g. weather
+    #[arg(
+        long,
+        visible_alias = "plugin-name",
+        value_name = "NAME",
+        help_heading = "Plugin"
+    )]
+    pub name: Option<String>,
+
+    /// Organisation: lowercase letters and digits, e.g. acme
+    #[arg(
+        long,
+        visible_alias = "org-name",
+        value_name = "ORG",
+        help_heading = "Plugin"
+    )]
+    pub org: Option<String>,
+
+    /// One-line description for plugin.json, package.json and Cargo.toml
+    #[arg(long, value_name = "TEXT", help_heading = "Plugin")]
+    pub description: Option<String>,
+
+    /// Author shown in plugin.json [default: the organisation]
+    #[arg(long, value_name = "TEXT", help_heading = "Plugin")]
+    pub author: Option<String>,
+
+    /// Never ask: take defaults for what has one (no backend), fail on what is missing
+    #[arg(short, long, help_heading = "Behaviour")]
+    pub yes: bool,
+
+    /// Write into an existing non-empty directory, adding only missing files (never overwrites)
+    #[arg(long, help_heading = "Behaviour")]
+    pub force: bool,
+
+    /// Show what would be written, write nothing
+    #[arg(long, help_heading = "Behaviour")]
+    pub dry_run: bool,
+
+    /// Print one JSON object describing the result on stdout
+    #[arg(long, help_heading = "Behaviour")]
+    pub json: bool,
+
+    /// Do not run `git init` in the new directory
+    #[arg(long, help_heading = "Behaviour")]
+    pub no_git: bool,
+}
+
+impl NewArgs {
+    /// `Some(true)` for --backend, `Some(false)` for --no-backend, `None` to ask or default.
+    pub fn backend_choice(&self) -> Option<bool> {
+        match (self.backend, self.no_backend) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn create_plugin_spellings_are_accepted() {
+        let cli = Cli::try_parse_from([
+            "create-grafana-plugin",
+            "new",
+            "--plugin-type=datasource",
+            "--plugin-name=weather",
+            "--org-name=acme",
+            "--backend",
+        ])
+        .unwrap();
+        let Command::New(args) = cli.command;
+        assert_eq!(args.kind, Some(PluginKind::Datasource));
+        assert_eq!(args.name.as_deref(), Some("weather"));
+        assert_eq!(args.org.as_deref(), Some("acme"));
+        assert_eq!(args.backend_choice(), Some(true));
+    }
+
+    #[test]
+    fn backend_flags_conflict() {
+        let parsed =
+            Cli::try_parse_from(["create-grafana-plugin", "new", "--backend", "--no-backend"]);
+        assert!(parsed.is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! Ctrl-C handling. While nothing is on disk yet the process simply ends (after giving the cursor
+//! back, which prompts hide); while files are being written, the writer is told to undo its work.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+
+use crate::error::EXIT_INTERRUPTED;
+
+static REQUESTED: AtomicBool = AtomicBool::new(false);
+static DEFERRED: AtomicBool = AtomicBool::new(false);
+
+pub fn install() -> anyhow::Result<()> {
+    ctrlc::set_handler(|| {
+        REQUESTED.store(true, Ordering::SeqCst);
+        if !DEFERRED.load(Ordering::SeqCst) {
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!();
+            std::process::exit(EXIT_INTERRUPTED.into());
+        }
+    })
+    .context("installing the Ctrl-C handler")
+}
+
+/// While the guard lives, Ctrl-C only sets a flag that [`requested`] reports, so that the code
+/// holding it can clean up before returning.
+pub struct Deferred(());
+
+impl Deferred {
+    pub fn start() -> Self {
+        DEFERRED.store(true, Ordering::SeqCst);
+        Deferred(())
+    }
+}
+
+impl Drop for Deferred {
+    fn drop(&mut self) {
+        DEFERRED.store(false, Ordering::SeqCst);
+    }
+}
+
+pub fn requested() -> bool {
+    REQUESTED.load(Ordering::SeqCst)
+}

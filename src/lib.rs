@@ -1,0 +1,22 @@
+//! create-grafana-plugin: scaffold Grafana plugins with a Rust backend.
+//!
+//! The binary is a thin shell around [`run`]; the commands live in their own modules.
+
+pub mod cli;
+pub mod error;
+pub mod interrupt;
+pub mod new;
+pub mod plugin;
+pub mod ui;
+
+use anyhow::Result;
+
+use cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> Result<()> {
+    ui::init_colors();
+    interrupt::install()?;
+    match cli.command {
+        Command::New(args) => new::run(&args),
+    }
+}

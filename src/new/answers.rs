@@ -1,0 +1,274 @@
+//! Flags plus, where allowed, prompts → [`Answers`]: everything `new` needs to know from the user.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::bad_input;
+use crate::cli::NewArgs;
+use crate::plugin::{PluginId, PluginKind, PluginName};
+use crate::ui::Prompter;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answers {
+    pub id: PluginId,
+    pub backend: bool,
+    pub description: String,
+    pub author: String,
+    /// Where the plugin goes, as the user named it (or the id, relative to the current directory).
+    pub dir: PathBuf,
+}
+
+/// Resolves the answers. `prompter` is `None` when we may not ask (no terminal, or `--yes`).
+pub fn resolve(args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Result<Answers> {
+    // Flags are checked before any question, so a typo fails fast instead of after three prompts.
+    let name = args.name.as_deref().map(PluginName::name).transpose()?;
+    let org = args.org.as_deref().map(PluginName::org).transpose()?;
+    if let (Some(PluginKind::Panel), Some(true)) = (args.kind, args.backend_choice()) {
+        return Err(bad_input!(
+            "a panel plugin cannot have a backend: Grafana runs backends only for apps and data \
+             sources\n  help: drop --backend, or choose --type app or --type datasource"
+        ));
+    }
+
+    let Some(prompter) = prompter else {
+        return from_flags_only(args, name, org);
+    };
+    let kind = match args.kind {
+        Some(kind) => kind,
+        None => prompter.kind()?,
+    };
+    let backend = match (args.backend_choice(), kind.can_have_backend()) {
+        (Some(choice), _) => choice,
+        (None, true) => prompter.backend(kind)?,
+        (None, false) => false,
+    };
+    if backend && !kind.can_have_backend() {
+        return Err(bad_input!("a {kind} plugin cannot have a backend"));
+    }
+    let name = match name {
+        Some(name) => name,
+        None => prompter.name()?,
+    };
+    let org = match org {
+        Some(org) => org,
+        None => prompter.org()?,
+    };
+    Ok(finish(args, PluginId { org, name, kind }, backend))
+}
+
+fn from_flags_only(
+    args: &NewArgs,
+    name: Option<PluginName>,
+    org: Option<PluginName>,
+) -> Result<Answers> {
+    let missing: Vec<&str> = [
+        (
+            args.kind.is_none(),
+            "--type <app|datasource|panel|scenesapp>",
+        ),
+        (name.is_none(), "--name <NAME>"),
+        (org.is_none(), "--org <ORG>"),
+    ]
+    .into_iter()
+    .filter_map(|(absent, flag)| absent.then_some(flag))
+    .collect();
+    let (Some(kind), Some(name), Some(org)) = (args.kind, name, org) else {
+        let why = if args.yes {
+            "--yes was given, so nothing is asked"
+        } else {
+            "there is no terminal to ask in"
+        };
+        return Err(bad_input!(
+            "missing {}: {why}\n  help: create-grafana-plugin new {}",
+            missing.join(", "),
+            missing.join(" ")
+        ));
+    };
+    Ok(finish(
+        args,
+        PluginId { org, name, kind },
+        args.backend_choice().unwrap_or(false),
+    ))
+}
+
+fn finish(args: &NewArgs, id: PluginId, backend: bool) -> Answers {
+    let description = args.description.clone().unwrap_or_else(|| {
+        format!(
+            "{} {} plugin for Grafana",
+            id.name.title(),
+            kind_noun(id.kind)
+        )
+    });
+    let author = args.author.clone().unwrap_or_else(|| id.org.title());
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(id.to_string()));
+    Answers {
+        id,
+        backend,
+        description,
+        author,
+        dir,
+    }
+}
+
+fn kind_noun(kind: PluginKind) -> &'static str {
+    match kind.plugin_type() {
+        "datasource" => "data source",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use crate::error::exit_code;
+
+    fn args(flags: &[&str]) -> NewArgs {
+        let argv = ["create-grafana-plugin", "new"].iter().chain(flags);
+        let Command::New(args) = Cli::try_parse_from(argv).unwrap().command;
+        args
+    }
+
+    /// Scripted answers; panics if asked something the test did not expect.
+    #[derive(Default)]
+    struct Script {
+        kind: Option<PluginKind>,
+        backend: Option<bool>,
+        name: Option<&'static str>,
+        org: Option<&'static str>,
+        asked: Vec<&'static str>,
+    }
+
+    impl Prompter for Script {
+        fn kind(&mut self) -> Result<PluginKind> {
+            self.asked.push("kind");
+            Ok(self.kind.expect("kind was not expected to be asked"))
+        }
+        fn backend(&mut self, _: PluginKind) -> Result<bool> {
+            self.asked.push("backend");
+            Ok(self.backend.expect("backend was not expected to be asked"))
+        }
+        fn name(&mut self) -> Result<PluginName> {
+            self.asked.push("name");
+            Ok(PluginName::name(self.name.expect("name not expected"))?)
+        }
+        fn org(&mut self) -> Result<PluginName> {
+            self.asked.push("org");
+            Ok(PluginName::org(self.org.expect("org not expected"))?)
+        }
+    }
+
+    #[test]
+    fn flags_alone_are_enough() {
+        let a = resolve(
+            &args(&[
+                "--type",
+                "datasource",
+                "--backend",
+                "--name",
+                "weather",
+                "--org",
+                "acme",
+            ]),
+            None,
+        )
+        .unwrap();
+        assert_eq!(a.id.to_string(), "acme-weather-datasource");
+        assert!(a.backend);
+        assert_eq!(a.dir, PathBuf::from("acme-weather-datasource"));
+        assert_eq!(a.author, "Acme");
+        assert_eq!(a.description, "Weather data source plugin for Grafana");
+    }
+
+    #[test]
+    fn without_a_terminal_the_backend_defaults_to_none() {
+        let a = resolve(&args(&["--type", "app", "--name", "w", "--org", "o"]), None).unwrap();
+        assert!(!a.backend);
+    }
+
+    #[test]
+    fn without_a_terminal_every_missing_flag_is_named() {
+        let error = resolve(&args(&["--name", "weather"]), None).unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains("--type") && text.contains("--org") && !text.contains("--name <"),
+            "{text}"
+        );
+        assert!(text.contains("no terminal"), "{text}");
+        assert_eq!(exit_code(&error), 2);
+    }
+
+    #[test]
+    fn prompts_ask_only_what_flags_left_out() {
+        let mut script = Script {
+            kind: Some(PluginKind::App),
+            backend: Some(true),
+            org: Some("acme"),
+            ..Default::default()
+        };
+        let a = resolve(&args(&["--name", "weather"]), Some(&mut script)).unwrap();
+        assert_eq!(script.asked, ["kind", "backend", "org"]);
+        assert_eq!(a.id.to_string(), "acme-weather-app");
+        assert!(a.backend);
+    }
+
+    #[test]
+    fn panels_are_not_asked_about_a_backend() {
+        let mut script = Script {
+            kind: Some(PluginKind::Panel),
+            name: Some("clock"),
+            org: Some("acme"),
+            ..Default::default()
+        };
+        let a = resolve(&args(&[]), Some(&mut script)).unwrap();
+        assert_eq!(script.asked, ["kind", "name", "org"]);
+        assert!(!a.backend);
+    }
+
+    #[test]
+    fn a_panel_with_a_backend_is_refused_before_any_question() {
+        let mut script = Script::default();
+        let error =
+            resolve(&args(&["--type", "panel", "--backend"]), Some(&mut script)).unwrap_err();
+        assert!(error.to_string().contains("cannot have a backend"));
+        assert!(script.asked.is_empty());
+    }
+
+    #[test]
+    fn invalid_flags_fail_before_any_question() {
+        let mut script = Script::default();
+        let error = resolve(&args(&["--name", "Wëather"]), Some(&mut script)).unwrap_err();
+        assert!(error.to_string().contains("--name weather"), "{error}");
+        assert!(script.asked.is_empty());
+    }
+
+    #[test]
+    fn explicit_dir_description_and_author_are_kept() {
+        let a = resolve(
+            &args(&[
+                "out/x",
+                "--type",
+                "panel",
+                "--name",
+                "w",
+                "--org",
+                "o",
+                "--description",
+                "Hi \"there\"",
+                "--author",
+                "Me",
+            ]),
+            None,
+        )
+        .unwrap();
+        assert_eq!(a.dir, PathBuf::from("out/x"));
+        assert_eq!(a.description, "Hi \"there\"");
+        assert_eq!(a.author, "Me");
+    }
+}

@@ -1,0 +1,90 @@
+//! Answers → the complete list of files to write, with their bytes. Pure: no disk access.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde_json::{json, Value};
+
+use super::answers::Answers;
+use super::render::{self, Layer};
+
+/// Where the answers are recorded in the generated project, so a later run can re-render it.
+pub const RECORD_PATH: &str = ".config/.cgprc.json";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedFile {
+    /// Relative to the plugin root, with `/` separators.
+    pub path: String,
+    pub contents: Vec<u8>,
+    pub executable: bool,
+}
+
+#[derive(Debug)]
+pub struct Plan {
+    pub root: PathBuf,
+    pub files: Vec<PlannedFile>,
+}
+
+pub fn plan(answers: &Answers) -> Result<Plan> {
+    let mut files = render::render(&layers(answers)?, &context(answers))?;
+    files.push(record(answers));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Plan {
+        root: answers.dir.clone(),
+        files,
+    })
+}
+
+fn layers(answers: &Answers) -> Result<Vec<Layer>> {
+    let kind = answers.id.kind;
+    let mut layers = vec![
+        Layer::get("base")?,
+        Layer::get(&format!("frontend/{}", kind.as_str()))?,
+    ];
+    if answers.backend {
+        if let Some(backend) = kind.backend_layer() {
+            layers.push(Layer::get(&format!("backend/{}", backend.as_str()))?);
+        }
+    }
+    Ok(layers)
+}
+
+/// The variables templates may use; templates/README.md documents each one.
+fn context(answers: &Answers) -> Value {
+    let id = &answers.id;
+    json!({
+        "id": id.to_string(),
+        "name": id.name.as_str(),
+        "org": id.org.as_str(),
+        "kind": id.kind.as_str(),
+        "plugin_type": id.kind.plugin_type(),
+        "display_name": id.name.title(),
+        "org_display": id.org.title(),
+        "description": answers.description,
+        "author": answers.author,
+        "backend": answers.backend,
+        "executable": id.executable(),
+        "tool_version": env!("CARGO_PKG_VERSION"),
+    })
+}
+
+fn record(answers: &Answers) -> PlannedFile {
+    let record = json!({
+        "createGrafanaPlugin": env!("CARGO_PKG_VERSION"),
+        "answers": {
+            "type": answers.id.kind.as_str(),
+            "name": answers.id.name.as_str(),
+            "org": answers.id.org.as_str(),
+            "backend": answers.backend,
+            "description": answers.description,
+            "author": answers.author,
+        }
+    });
+    let mut contents = serde_json::to_vec_pretty(&record).expect("a JSON value always serialises");
+    contents.push(b'\n');
+    PlannedFile {
+        path: RECORD_PATH.to_owned(),
+        contents,
+        executable: false,
+    }
+}

@@ -1,0 +1,233 @@
+//! The embedded templates and the Handlebars engine that renders them. Pure: no disk access.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, bail, Context, Result};
+use handlebars::{handlebars_helper, Handlebars};
+use include_dir::{include_dir, Dir, File};
+use serde_json::Value;
+
+use super::plan::PlannedFile;
+
+static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+const TEMPLATE_SUFFIX: &str = ".hbs";
+const PARTIALS_DIR: &str = "_partials";
+
+/// Names that would mean something to cargo, npm or git inside this repository, so they are stored
+/// under a neutral name (see templates/README.md).
+const RENAMES: &[(&str, &str)] = &[
+    ("_gitignore", ".gitignore"),
+    ("_npmrc", ".npmrc"),
+    ("_Cargo.toml", "Cargo.toml"),
+    ("_Cargo.lock", "Cargo.lock"),
+    ("_package.json", "package.json"),
+    ("_package-lock.json", "package-lock.json"),
+];
+
+/// One folder of templates, e.g. `frontend/datasource`.
+pub struct Layer {
+    path: String,
+    dir: &'static Dir<'static>,
+}
+
+impl Layer {
+    pub fn get(path: &str) -> Result<Self> {
+        let dir = TEMPLATES.get_dir(path).ok_or_else(|| {
+            anyhow!("template layer `templates/{path}` is missing from this build")
+        })?;
+        Ok(Self {
+            path: path.to_owned(),
+            dir,
+        })
+    }
+
+    fn files(&self) -> Vec<&'static File<'static>> {
+        fn walk(dir: &'static Dir<'static>, out: &mut Vec<&'static File<'static>>) {
+            out.extend(dir.files());
+            for sub in dir.dirs() {
+                walk(sub, out);
+            }
+        }
+        let mut files = Vec::new();
+        walk(self.dir, &mut files);
+        files
+    }
+
+    /// The file's path inside the layer, always with `/`.
+    fn relative(&self, file: &File) -> String {
+        let full = file.path().to_string_lossy().replace('\\', "/");
+        full.strip_prefix(&self.path)
+            .map(|rest| rest.trim_start_matches('/').to_owned())
+            .unwrap_or(full)
+    }
+}
+
+handlebars_helper!(json_literal: |value: Json| serde_json::to_string(value).unwrap_or_default());
+handlebars_helper!(toml_literal: |text: str| toml::Value::String(text.to_owned()).to_string());
+
+fn engine() -> Handlebars<'static> {
+    let mut engine = Handlebars::new();
+    engine.set_strict_mode(true);
+    engine.register_escape_fn(handlebars::no_escape);
+    engine.register_helper("json", Box::new(json_literal));
+    engine.register_helper("toml", Box::new(toml_literal));
+    engine
+}
+
+/// Renders the union of `layers` with `context`. Files are returned sorted by path.
+pub fn render(layers: &[Layer], context: &Value) -> Result<Vec<PlannedFile>> {
+    let mut engine = engine();
+    register_partials(&mut engine, layers)?;
+    let mut out: BTreeMap<String, (PlannedFile, &str)> = BTreeMap::new();
+    for layer in layers {
+        for file in layer.files() {
+            let relative = layer.relative(file);
+            if is_partial(&relative) {
+                continue;
+            }
+            let shown = format!("templates/{}/{relative}", layer.path);
+            let planned = render_file(&mut engine, &shown, &relative, file, context)
+                .with_context(|| format!("rendering {shown}"))?;
+            if let Some((_, earlier)) = out.get(&planned.path) {
+                bail!(
+                    "templates/{earlier} and templates/{} both write `{}`",
+                    layer.path,
+                    planned.path
+                );
+            }
+            out.insert(planned.path.clone(), (planned, &layer.path));
+        }
+    }
+    Ok(out.into_values().map(|(file, _)| file).collect())
+}
+
+fn is_partial(relative: &str) -> bool {
+    relative.split('/').next() == Some(PARTIALS_DIR)
+}
+
+fn register_partials(engine: &mut Handlebars, layers: &[Layer]) -> Result<()> {
+    for layer in layers {
+        for file in layer.files() {
+            let relative = layer.relative(file);
+            if !is_partial(&relative) {
+                continue;
+            }
+            let name = relative
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(TEMPLATE_SUFFIX);
+            if engine.has_template(name) {
+                bail!(
+                    "partial `{name}` is defined twice (second in templates/{})",
+                    layer.path
+                );
+            }
+            let text = utf8(file, &layer.path)?;
+            engine
+                .register_partial(name, text)
+                .with_context(|| format!("parsing partial templates/{}/{relative}", layer.path))?;
+        }
+    }
+    Ok(())
+}
+
+/// `shown` names the template in error messages (Handlebars reports line and column in it).
+fn render_file(
+    engine: &mut Handlebars,
+    shown: &str,
+    relative: &str,
+    file: &File,
+    context: &Value,
+) -> Result<PlannedFile> {
+    let (path, contents) = match relative.strip_suffix(TEMPLATE_SUFFIX) {
+        Some(stripped) => {
+            engine.register_template_string(shown, utf8(file, shown)?)?;
+            let rendered = engine.render(shown, context)?;
+            (stripped, rendered.into_bytes())
+        }
+        None => (relative, file.contents().to_vec()),
+    };
+    let path = output_path(path);
+    Ok(PlannedFile {
+        executable: path.ends_with(".sh"),
+        path,
+        contents,
+    })
+}
+
+fn utf8<'a>(file: &'a File, shown: &str) -> Result<&'a str> {
+    file.contents_utf8()
+        .ok_or_else(|| anyhow!("template {shown} is not UTF-8 text"))
+}
+
+fn output_path(path: &str) -> String {
+    let (dir, name) = match path.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, path),
+    };
+    let name = RENAMES
+        .iter()
+        .find(|(stored, _)| *stored == name)
+        .map_or(name, |(_, real)| real);
+    match dir {
+        Some(dir) => format!("{dir}/{name}"),
+        None => name.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn neutral_names_are_restored() {
+        assert_eq!(output_path("_gitignore"), ".gitignore");
+        assert_eq!(output_path("_Cargo.toml"), "Cargo.toml");
+        assert_eq!(output_path("x/_package.json"), "x/package.json");
+        assert_eq!(output_path("src/_other.ts"), "src/_other.ts");
+    }
+
+    #[test]
+    fn quoting_helpers_produce_literals_their_parsers_read_back() {
+        let text = "say \"hi\" \\ {{x}}\nnext line ünï";
+        let context = json!({ "text": text });
+        let engine = engine();
+        let json_out = engine.render_template("{{json text}}", &context).unwrap();
+        assert_eq!(serde_json::from_str::<String>(&json_out).unwrap(), text);
+        let toml_out = engine
+            .render_template("v = {{toml text}}", &context)
+            .unwrap();
+        let table: toml::Table = toml_out.parse().unwrap();
+        assert_eq!(table["v"].as_str(), Some(text));
+    }
+
+    #[test]
+    fn strict_mode_rejects_unknown_variables_and_keeps_escaped_braces() {
+        let engine = engine();
+        assert!(engine.render_template("{{missing}}", &json!({})).is_err());
+        let out = engine
+            .render_template("$\\{{ secrets.TOKEN }} <{{a}}>", &json!({"a": "&"}))
+            .unwrap();
+        assert_eq!(out, "${{ secrets.TOKEN }} <&>");
+    }
+
+    #[test]
+    fn every_layer_folder_exists() {
+        for path in [
+            "base",
+            "frontend/app",
+            "frontend/datasource",
+            "frontend/panel",
+            "frontend/scenesapp",
+            "backend/app",
+            "backend/datasource",
+        ] {
+            Layer::get(path).unwrap();
+        }
+        assert!(Layer::get("frontend/nope").is_err());
+    }
+}

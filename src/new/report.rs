@@ -1,0 +1,132 @@
+//! What `new` tells the user: files and next steps on stdout, or one JSON object with `--json`.
+
+use anyhow::{Context, Result};
+use console::style;
+use serde::Serialize;
+
+use super::answers::Answers;
+use super::git::Init;
+use super::write::Outcome;
+use crate::plugin::PluginKind;
+
+#[derive(Serialize)]
+pub struct Report {
+    id: String,
+    directory: String,
+    kind: PluginKind,
+    #[serde(rename = "type")]
+    plugin_type: &'static str,
+    backend: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    executable: Option<String>,
+    dry_run: bool,
+    git_initialized: bool,
+    files: Vec<String>,
+    skipped: Vec<String>,
+    next_steps: Vec<String>,
+    #[serde(skip)]
+    git: Init,
+}
+
+impl Report {
+    pub fn new(answers: &Answers, outcome: &Outcome, dry_run: bool, git: Init) -> Self {
+        let id = &answers.id;
+        Report {
+            id: id.to_string(),
+            directory: answers.dir.display().to_string(),
+            kind: id.kind,
+            plugin_type: id.kind.plugin_type(),
+            backend: answers.backend,
+            executable: answers.backend.then(|| id.executable()),
+            dry_run,
+            git_initialized: git == Init::Done,
+            files: outcome.written.clone(),
+            skipped: outcome.skipped.clone(),
+            next_steps: next_steps(answers),
+            git,
+        }
+    }
+
+    pub fn print_json(&self) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).context("serialising the report")?;
+        println!("{text}");
+        Ok(())
+    }
+
+    pub fn print_text(&self) -> Result<()> {
+        let verb = if self.dry_run {
+            "Would create"
+        } else {
+            "Created"
+        };
+        for file in &self.files {
+            println!("  {} {file}", style("+").green());
+        }
+        for file in &self.skipped {
+            println!("  {} {file} (exists, left untouched)", style("=").yellow());
+        }
+        let backend = if self.backend {
+            " with a Rust backend"
+        } else {
+            ""
+        };
+        println!(
+            "\n{} {} ({} plugin{backend}) in {}: {} files{}",
+            style(verb).green().bold(),
+            style(&self.id).bold(),
+            self.kind,
+            self.directory,
+            self.files.len(),
+            match self.skipped.len() {
+                0 => String::new(),
+                n => format!(", {n} skipped"),
+            }
+        );
+        if let Init::Failed(why) = &self.git {
+            eprintln!("warning: `git init` failed: {why}");
+        }
+        if !self.dry_run {
+            println!("\nNext steps:");
+            for step in &self.next_steps {
+                println!("  {step}");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn next_steps(answers: &Answers) -> Vec<String> {
+    let mut steps = vec![
+        format!("cd {}", shell_quote(&answers.dir.display().to_string())),
+        "npm install".to_owned(),
+        "npm run dev".to_owned(),
+    ];
+    if answers.backend {
+        steps.push("create-grafana-plugin build --target linux".to_owned());
+    }
+    steps.push("docker compose up".to_owned());
+    steps
+}
+
+/// Quotes a path for a POSIX shell only when it needs it, so the common case stays readable.
+fn shell_quote(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    match plain {
+        true => text.to_owned(),
+        false => format!("'{}'", text.replace('\'', r"'\''")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_quoted_only_when_needed() {
+        assert_eq!(shell_quote("acme-weather-app"), "acme-weather-app");
+        assert_eq!(shell_quote("my plugins/x"), "'my plugins/x'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}

@@ -1,0 +1,371 @@
+//! The only part of `new` that touches the disk. A fresh plugin is written into a hidden sibling
+//! directory and renamed into place when complete, so a failure or Ctrl-C leaves nothing behind.
+//! With `--force`, files are added to an existing directory one by one, never replacing one, and
+//! every addition is undone if anything fails.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use super::plan::{Plan, PlannedFile};
+use crate::bad_input;
+use crate::error::Interrupted;
+use crate::interrupt;
+
+/// What is at the target path before we write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Missing,
+    Empty,
+    /// Only accepted with `--force`.
+    NonEmpty,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub written: Vec<String>,
+    /// Files that already existed (only with `--force`); they were left untouched.
+    pub skipped: Vec<String>,
+}
+
+pub fn check_target(root: &Path, force: bool) -> Result<Target> {
+    match fs::metadata(root) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            let parent = parent_of(root);
+            if !parent.is_dir() {
+                return Err(bad_input!(
+                    "cannot create {}: its parent directory {} does not exist\n  help: create it \
+                     first (mkdir -p {}) or choose another directory",
+                    root.display(),
+                    parent.display(),
+                    parent.display()
+                ));
+            }
+            Ok(Target::Missing)
+        }
+        Err(error) => Err(error).with_context(|| format!("reading {}", root.display())),
+        Ok(meta) if !meta.is_dir() => Err(bad_input!(
+            "{} exists and is not a directory\n  help: choose another directory",
+            root.display()
+        )),
+        Ok(_) => {
+            let mut entries =
+                fs::read_dir(root).with_context(|| format!("reading {}", root.display()))?;
+            match (entries.next().is_some(), force) {
+                (false, _) => Ok(Target::Empty),
+                (true, true) => Ok(Target::NonEmpty),
+                (true, false) => Err(bad_input!(
+                    "directory {} already exists and is not empty\n  help: choose another \
+                     directory, or pass --force to add only the missing files (existing files are \
+                     never overwritten)",
+                    root.display()
+                )),
+            }
+        }
+    }
+}
+
+/// What `write` would do, without doing it.
+pub fn preview(plan: &Plan, target: Target) -> Outcome {
+    let mut outcome = Outcome::default();
+    for file in &plan.files {
+        let exists =
+            target == Target::NonEmpty && fs::symlink_metadata(plan.root.join(&file.path)).is_ok();
+        match exists {
+            true => outcome.skipped.push(file.path.clone()),
+            false => outcome.written.push(file.path.clone()),
+        }
+    }
+    outcome
+}
+
+pub fn write(plan: &Plan, target: Target) -> Result<Outcome> {
+    let _deferred = interrupt::Deferred::start();
+    match target {
+        Target::Missing | Target::Empty => write_fresh(plan, target),
+        Target::NonEmpty => write_missing_files(plan),
+    }
+}
+
+fn write_fresh(plan: &Plan, target: Target) -> Result<Outcome> {
+    let staging = staging_path(&plan.root);
+    fs::create_dir(&staging)
+        .with_context(|| format!("creating the staging directory {}", staging.display()))?;
+    let result = fill(&staging, &plan.files).and_then(|()| commit(&staging, &plan.root, target));
+    if result.is_err() {
+        // Best effort: the original error is what the user needs to see.
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result?;
+    Ok(Outcome {
+        written: plan.files.iter().map(|f| f.path.clone()).collect(),
+        skipped: Vec::new(),
+    })
+}
+
+fn fill(staging: &Path, files: &[PlannedFile]) -> Result<()> {
+    for file in files {
+        if interrupt::requested() {
+            bail!(Interrupted);
+        }
+        let path = staging.join(&file.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let mut handle =
+            fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        finish_file(&mut handle, file, &path)?;
+    }
+    Ok(())
+}
+
+fn commit(staging: &Path, root: &Path, target: Target) -> Result<()> {
+    if interrupt::requested() {
+        bail!(Interrupted);
+    }
+    // POSIX rename replaces an empty directory atomically; Windows needs it gone first.
+    if cfg!(windows) && target == Target::Empty {
+        fs::remove_dir(root).with_context(|| format!("replacing empty {}", root.display()))?;
+    }
+    fs::rename(staging, root).with_context(|| {
+        format!(
+            "moving the finished plugin into {} (did something else create it meanwhile?)",
+            root.display()
+        )
+    })
+}
+
+/// Adds the files that do not exist yet. Everything created is removed again on failure.
+fn write_missing_files(plan: &Plan) -> Result<Outcome> {
+    let mut created = Created::default();
+    let mut outcome = Outcome::default();
+    let result = (|| -> Result<()> {
+        for file in &plan.files {
+            if interrupt::requested() {
+                bail!(Interrupted);
+            }
+            let path = plan.root.join(&file.path);
+            if let Some(dir) = path.parent() {
+                created.dirs_for(dir)?;
+            }
+            let open = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path);
+            match open {
+                Ok(mut handle) => {
+                    created.files.push(path.clone());
+                    finish_file(&mut handle, file, &path)?;
+                    outcome.written.push(file.path.clone());
+                }
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    outcome.skipped.push(file.path.clone());
+                }
+                Err(error) => {
+                    return Err(error).with_context(|| format!("creating {}", path.display()))
+                }
+            }
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        created.undo();
+    }
+    result.map(|()| outcome)
+}
+
+/// What `write_missing_files` created, so it can be undone.
+#[derive(Default)]
+struct Created {
+    dirs: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+impl Created {
+    fn dirs_for(&mut self, dir: &Path) -> Result<()> {
+        if dir.is_dir() {
+            return Ok(());
+        }
+        if let Some(parent) = dir.parent() {
+            self.dirs_for(parent)?;
+        }
+        match fs::create_dir(dir) {
+            Ok(()) => {
+                self.dirs.push(dir.to_owned());
+                Ok(())
+            }
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => bail!(
+                "cannot create directory {}: a file of that name exists (it was left as it is)",
+                dir.display()
+            ),
+            Err(error) => Err(error).with_context(|| format!("creating {}", dir.display())),
+        }
+    }
+
+    fn undo(self) {
+        for file in self.files.iter().rev() {
+            let _ = fs::remove_file(file);
+        }
+        for dir in self.dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
+
+fn finish_file(handle: &mut fs::File, file: &PlannedFile, path: &Path) -> Result<()> {
+    handle
+        .write_all(&file.contents)
+        .with_context(|| format!("writing {}", path.display()))?;
+    if file.executable {
+        make_executable(handle).with_context(|| format!("making {} executable", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn make_executable(handle: &fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    handle.set_permissions(fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &fs::File) -> io::Result<()> {
+    Ok(())
+}
+
+fn parent_of(root: &Path) -> PathBuf {
+    match root.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A hidden sibling, on the same file system so the final rename is atomic.
+fn staging_path(root: &Path) -> PathBuf {
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plugin".to_owned());
+    parent_of(root).join(format!(".{name}.partial-{}", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> PlannedFile {
+        PlannedFile {
+            path: path.to_owned(),
+            contents: text.as_bytes().to_vec(),
+            executable: path.ends_with(".sh"),
+        }
+    }
+
+    fn plan(root: &Path, files: Vec<PlannedFile>) -> Plan {
+        Plan {
+            root: root.to_owned(),
+            files,
+        }
+    }
+
+    fn tree(root: &Path) -> Vec<String> {
+        let mut paths: Vec<String> = walkdir::WalkDir::new(root)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    #[test]
+    fn a_failure_midway_leaves_no_directory_and_no_staging() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("plugin");
+        // `a` is first a file, then needed as a directory: the second write fails.
+        let broken = plan(&root, vec![file("a", "1"), file("a/b", "2")]);
+        let target = check_target(&root, false).unwrap();
+        assert!(write(&broken, target).is_err());
+        assert!(tree(temp.path()).is_empty(), "{:?}", tree(temp.path()));
+    }
+
+    #[test]
+    fn fresh_write_fills_an_empty_directory() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("plugin");
+        fs::create_dir(&root).unwrap();
+        let target = check_target(&root, false).unwrap();
+        assert_eq!(target, Target::Empty);
+        write(&plan(&root, vec![file("x/run.sh", "#!/bin/sh\n")]), target).unwrap();
+        assert_eq!(tree(temp.path()), ["plugin", "plugin/x", "plugin/x/run.sh"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(root.join("x/run.sh"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o755);
+        }
+    }
+
+    #[test]
+    fn force_skips_existing_files_and_keeps_their_bytes() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        fs::write(root.join("keep.txt"), "mine").unwrap();
+        let target = check_target(root, true).unwrap();
+        assert_eq!(target, Target::NonEmpty);
+        let p = plan(
+            root,
+            vec![file("keep.txt", "theirs"), file("new/file.txt", "new")],
+        );
+        let preview = preview(&p, target);
+        let outcome = write(&p, target).unwrap();
+        assert_eq!(outcome, preview);
+        assert_eq!(outcome.skipped, ["keep.txt"]);
+        assert_eq!(outcome.written, ["new/file.txt"]);
+        assert_eq!(fs::read_to_string(root.join("keep.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn force_undoes_its_additions_when_a_write_fails() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        fs::write(root.join("src"), "a file where a directory is needed").unwrap();
+        let p = plan(
+            root,
+            vec![file("a/one.txt", "1"), file("src/plugin.json", "{}")],
+        );
+        let error = write(&p, check_target(root, true).unwrap()).unwrap_err();
+        assert!(
+            format!("{error:#}").contains("a file of that name exists"),
+            "{error:#}"
+        );
+        assert_eq!(tree(root), ["src"]);
+    }
+
+    #[test]
+    fn refusals_name_the_problem() {
+        let temp = tempfile::tempdir().unwrap();
+        fs::write(temp.path().join("f"), "").unwrap();
+        let not_dir = check_target(&temp.path().join("f"), true).unwrap_err();
+        assert!(not_dir.to_string().contains("not a directory"));
+        let no_parent = check_target(&temp.path().join("missing/plugin"), false).unwrap_err();
+        assert!(
+            no_parent.to_string().contains("does not exist"),
+            "{no_parent}"
+        );
+        let busy = check_target(temp.path(), false).unwrap_err();
+        assert!(busy.to_string().contains("--force"), "{busy}");
+    }
+}

@@ -1,0 +1,8 @@
+//! One integration-test crate, so the suite links once. Each module tests one command or concern.
+
+mod support;
+
+mod backends;
+mod new;
+mod prompts;
+mod snapshots;

@@ -1,0 +1,569 @@
+//! `new` from the command line: every variant, every refusal, and the promises about the disk.
+
+use std::fs;
+
+use predicates::prelude::*;
+use regex::Regex;
+use serde_json::Value;
+
+use crate::support::{tree, Scratch, VARIANTS};
+
+fn read_json(path: &std::path::Path) -> Value {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// plugin.json must satisfy the reference (seed 002) for every variant.
+#[test]
+fn every_variant_has_a_valid_plugin_json() {
+    let id_pattern = Regex::new(r"^[0-9a-z]+\-([0-9a-z]+\-)?(app|panel|datasource)$").unwrap();
+    let version_pattern =
+        Regex::new(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)|(%VERSION%)$").unwrap();
+    let updated_pattern = Regex::new(r"^(\d{4}-\d{2}-\d{2}|%TODAY%)$").unwrap();
+    let dependency_pattern =
+        Regex::new(r"^(<=|>=|<|>|=|~|\^)?([0-9]+)(\.[0-9x\*]+)?(\.[0-9x\*]+)?").unwrap();
+    for &(kind, backend) in VARIANTS {
+        let scratch = Scratch::new();
+        let root = scratch.generate(kind, backend);
+        let json = read_json(&root.join("src/plugin.json"));
+        let id = json["id"].as_str().unwrap();
+        let plugin_type = json["type"].as_str().unwrap();
+        assert!(id_pattern.is_match(id), "{kind}: id {id}");
+        assert!(id.ends_with(plugin_type), "{kind}: {id} vs {plugin_type}");
+        assert!(["app", "datasource", "panel"].contains(&plugin_type));
+        assert_eq!(json["name"], "Weather");
+        assert!(version_pattern.is_match(json["info"]["version"].as_str().unwrap()));
+        assert!(updated_pattern.is_match(json["info"]["updated"].as_str().unwrap()));
+        let dependency = json["dependencies"]["grafanaDependency"]
+            .as_str()
+            .expect("grafanaDependency is required");
+        assert!(dependency_pattern.is_match(dependency), "{dependency}");
+        assert_eq!(json["info"]["author"]["name"], "Acme");
+        match backend {
+            true => {
+                assert_eq!(json["backend"], true, "{kind}");
+                assert_eq!(json["executable"], "gpx_weather", "{kind}");
+            }
+            false => {
+                assert!(
+                    json.get("executable").is_none(),
+                    "{kind}: executable without backend"
+                );
+                assert_ne!(json.get("backend"), Some(&Value::Bool(true)), "{kind}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_variant_has_the_files_grafana_tooling_expects() {
+    for &(kind, backend) in VARIANTS {
+        let scratch = Scratch::new();
+        let root = scratch.generate(kind, backend);
+        for path in [
+            "package.json",
+            ".gitignore",
+            ".nvmrc",
+            "README.md",
+            "CHANGELOG.md",
+            "LICENSE",
+            "docker-compose.yaml",
+            "src/plugin.json",
+            "src/img/logo.svg",
+            ".config/.cgprc.json",
+            ".github/workflows/ci.yml",
+            "tsconfig.json",
+            "jest.config.js",
+            "eslint.config.mjs",
+            ".config/webpack/webpack.config.ts",
+            "playwright.config.ts",
+        ] {
+            assert!(
+                root.join(path).is_file(),
+                "{kind} (backend {backend}) lacks {path}"
+            );
+        }
+        let module = ["src/module.ts", "src/module.tsx"]
+            .iter()
+            .any(|m| root.join(m).is_file());
+        assert!(module, "{kind}: no src/module.ts(x)");
+        assert!(
+            root.join("provisioning").is_dir(),
+            "{kind}: no provisioning/"
+        );
+        assert_eq!(
+            root.join("Cargo.toml").is_file(),
+            backend,
+            "{kind}: Cargo.toml iff backend"
+        );
+        assert_eq!(
+            root.join("pkg/main.rs").is_file(),
+            backend,
+            "{kind}: pkg/main.rs iff backend"
+        );
+        let package = read_json(&root.join("package.json"));
+        for script in [
+            "build",
+            "dev",
+            "test",
+            "test:ci",
+            "typecheck",
+            "lint",
+            "lint:fix",
+            "e2e",
+            "server",
+            "sign",
+        ] {
+            assert!(
+                package["scripts"][script].is_string(),
+                "{kind}: npm script {script} missing"
+            );
+        }
+        let text: String = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() && e.file_name() == "package.json")
+            .map(|e| fs::read_to_string(e.path()).unwrap())
+            .collect();
+        assert!(
+            !text.contains("git+") && !text.contains("github.com/") && !text.contains(".tgz"),
+            "{kind}: package.json must use the npm registry only"
+        );
+    }
+}
+
+#[test]
+fn backend_manifests_name_the_executable() {
+    for &(kind, backend) in VARIANTS.iter().filter(|v| v.1) {
+        let scratch = Scratch::new();
+        let root = scratch.generate(kind, backend);
+        let manifest: toml::Table = fs::read_to_string(root.join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let bins = manifest["bin"].as_array().unwrap();
+        assert_eq!(bins[0]["name"].as_str(), Some("gpx_weather"));
+        assert_eq!(bins[0]["path"].as_str(), Some("pkg/main.rs"));
+        assert!(manifest["dependencies"]["grafana-plugin-sdk"]
+            .to_string()
+            .contains("0.5"));
+        let release = &manifest["profile"]["release"];
+        assert_eq!(release["lto"].as_bool(), Some(true), "{kind}");
+        assert_eq!(release["codegen-units"].as_integer(), Some(1), "{kind}");
+        assert_eq!(release["strip"].as_bool(), Some(true), "{kind}");
+    }
+}
+
+#[test]
+fn yaml_files_parse() {
+    for &(kind, backend) in VARIANTS {
+        let scratch = Scratch::new();
+        let root = scratch.generate(kind, backend);
+        for entry in walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let path = entry.path();
+            if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yml" | "yaml")
+            ) {
+                let text = fs::read_to_string(path).unwrap();
+                serde_yaml::from_str::<serde_yaml::Value>(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            }
+        }
+    }
+}
+
+#[test]
+fn free_text_survives_every_parser() {
+    let scratch = Scratch::new();
+    let text = "A \"quoted\" \\ back\\slash {{braces}} 'single' ünïcödé";
+    scratch
+        .cmd()
+        .args([
+            "new",
+            "--type",
+            "datasource",
+            "--backend",
+            "--name",
+            "weather",
+            "--org",
+            "acme",
+            "--no-git",
+        ])
+        .args(["--description", text, "--author", text])
+        .assert()
+        .success();
+    let root = scratch.path().join("acme-weather-datasource");
+    let plugin = read_json(&root.join("src/plugin.json"));
+    assert_eq!(plugin["info"]["description"], text);
+    assert_eq!(plugin["info"]["author"]["name"], text);
+    let package = read_json(&root.join("package.json"));
+    assert_eq!(package["description"], text);
+    let manifest: toml::Table = fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(manifest["package"]["description"].as_str(), Some(text));
+}
+
+#[test]
+fn same_answers_give_the_same_bytes() {
+    let first = Scratch::new();
+    let second = Scratch::new();
+    first.generate("scenesapp", true);
+    second.generate("scenesapp", true);
+    let (a, b) = (first.tree(), second.tree());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between two runs");
+    }
+}
+
+#[test]
+fn dry_run_writes_nothing_and_lists_the_files() {
+    let scratch = Scratch::new();
+    let output = scratch
+        .cmd()
+        .args([
+            "new",
+            "--type",
+            "panel",
+            "--name",
+            "clock",
+            "--org",
+            "acme",
+            "--dry-run",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("src/plugin.json") && stdout.contains("Would create"),
+        "{stdout}"
+    );
+    assert!(
+        scratch.tree().is_empty(),
+        "dry run wrote {:?}",
+        scratch.tree().keys()
+    );
+}
+
+#[test]
+fn json_output_is_one_object_on_stdout() {
+    let scratch = Scratch::new();
+    let output = scratch
+        .cmd()
+        .args([
+            "new",
+            "--type",
+            "app",
+            "--backend",
+            "--name",
+            "weather",
+            "--org",
+            "acme",
+            "--json",
+            "--no-git",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let report: Value =
+        serde_json::from_slice(&output.stdout).expect("stdout is exactly one JSON value");
+    assert_eq!(report["id"], "acme-weather-app");
+    assert_eq!(report["kind"], "app");
+    assert_eq!(report["type"], "app");
+    assert_eq!(report["backend"], true);
+    assert_eq!(report["executable"], "gpx_weather");
+    assert_eq!(report["directory"], "acme-weather-app");
+    let files: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"src/plugin.json") && files.contains(&"Cargo.toml"));
+    let on_disk = tree(&scratch.path().join("acme-weather-app"));
+    let on_disk_files: Vec<&String> = on_disk
+        .iter()
+        .filter(|(_, b)| b.as_slice() != b"<dir>")
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(files.len(), on_disk_files.len());
+    let steps = report["next_steps"].as_array().unwrap();
+    assert!(steps
+        .iter()
+        .any(|s| s == "create-grafana-plugin build --target linux"));
+}
+
+#[test]
+fn explicit_directory_is_used() {
+    let scratch = Scratch::new();
+    scratch
+        .cmd()
+        .args([
+            "new",
+            "my-plugin",
+            "--type",
+            "panel",
+            "--name",
+            "clock",
+            "--org",
+            "acme",
+            "--no-git",
+        ])
+        .assert()
+        .success();
+    assert!(scratch.path().join("my-plugin/src/plugin.json").is_file());
+}
+
+#[test]
+fn create_plugin_flag_spellings_work() {
+    let scratch = Scratch::new();
+    scratch
+        .cmd()
+        .args([
+            "new",
+            "--plugin-type=datasource",
+            "--plugin-name=weather",
+            "--org-name=acme",
+            "--no-backend",
+            "--no-git",
+        ])
+        .assert()
+        .success();
+    assert!(scratch
+        .path()
+        .join("acme-weather-datasource/src/plugin.json")
+        .is_file());
+}
+
+#[test]
+fn git_init_runs_unless_disabled_or_inside_a_work_tree() {
+    crate::support::require_tool("git", "apt-get install -y git");
+    let scratch = Scratch::new();
+    scratch
+        .cmd()
+        .args(["new", "--type", "panel", "--name", "a", "--org", "acme"])
+        .assert()
+        .success();
+    assert!(scratch.path().join("acme-a-panel/.git").is_dir());
+    scratch
+        .cmd()
+        .args([
+            "new", "--type", "panel", "--name", "b", "--org", "acme", "--no-git",
+        ])
+        .assert()
+        .success();
+    assert!(!scratch.path().join("acme-b-panel/.git").exists());
+    // Inside the first plugin's repository, a nested plugin is not made a repository of its own.
+    scratch
+        .cmd()
+        .current_dir(scratch.path().join("acme-a-panel"))
+        .args(["new", "--type", "panel", "--name", "c", "--org", "acme"])
+        .assert()
+        .success();
+    assert!(!scratch
+        .path()
+        .join("acme-a-panel/acme-c-panel/.git")
+        .exists());
+}
+
+/// Refusals: exit code, a message that says what to do, and not one byte changed on disk.
+#[test]
+fn bad_input_is_refused_and_nothing_changes() {
+    let base = ["new", "--no-git"];
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["--type", "datasource", "--name", "Wëather", "--org", "acme"],
+            2,
+            "--name weather",
+        ),
+        (
+            &["--type", "datasource", "--name", "weather", "--org", ""],
+            2,
+            "organisation is empty",
+        ),
+        (
+            &["--type", "panel", "--name", "my weather", "--org", "acme"],
+            2,
+            "--name myweather",
+        ),
+        (
+            &["--type", "panel", "--name", "../x", "--org", "acme"],
+            2,
+            "'.', '/'",
+        ),
+        (
+            &["--type", "panel", "--name", "1x", "--org", "acme"],
+            2,
+            "start with a letter",
+        ),
+        (
+            &["--type", "panel", "--name", "x", "--org", "grafana"],
+            2,
+            "reserved",
+        ),
+        (
+            &["--type", "widget", "--name", "x", "--org", "acme"],
+            2,
+            "possible values",
+        ),
+        (
+            &[
+                "--type",
+                "panel",
+                "--backend",
+                "--name",
+                "x",
+                "--org",
+                "acme",
+            ],
+            2,
+            "cannot have a backend",
+        ),
+        (
+            &[
+                "--backend",
+                "--no-backend",
+                "--type",
+                "app",
+                "--name",
+                "x",
+                "--org",
+                "acme",
+            ],
+            2,
+            "cannot be used with",
+        ),
+        (
+            &["--name", "weather"],
+            2,
+            "missing --type <app|datasource|panel|scenesapp>, --org <ORG>",
+        ),
+        (&["--type", "app", "--org", "acme"], 2, "missing --name"),
+        (&["--yes", "--type", "app"], 2, "--yes was given"),
+        (
+            &[
+                "missing/parent/dir",
+                "--type",
+                "app",
+                "--name",
+                "x",
+                "--org",
+                "acme",
+            ],
+            2,
+            "does not exist",
+        ),
+        (
+            &["existing", "--type", "app", "--name", "x", "--org", "acme"],
+            2,
+            "--force",
+        ),
+        (
+            &["a-file", "--type", "app", "--name", "x", "--org", "acme"],
+            2,
+            "not a directory",
+        ),
+    ];
+    for (args, code, fragment) in cases {
+        let scratch = Scratch::new();
+        fs::create_dir(scratch.path().join("existing")).unwrap();
+        fs::write(scratch.path().join("existing/notes.txt"), "mine").unwrap();
+        fs::write(scratch.path().join("a-file"), "mine").unwrap();
+        let before = scratch.tree();
+        scratch
+            .cmd()
+            .args(base)
+            .args(*args)
+            .assert()
+            .code(*code)
+            .stderr(predicate::str::contains(*fragment))
+            .stdout(predicate::str::is_empty());
+        assert_eq!(before, scratch.tree(), "{args:?} changed the disk");
+    }
+}
+
+#[test]
+fn force_adds_missing_files_and_never_overwrites() {
+    let scratch = Scratch::new();
+    let root = scratch.path().join("plugin");
+    fs::create_dir_all(root.join("src")).unwrap();
+    fs::write(root.join("README.md"), "my own readme").unwrap();
+    fs::write(root.join("src/plugin.json"), "{\"mine\": true}").unwrap();
+    let output = scratch
+        .cmd()
+        .args([
+            "new", "plugin", "--type", "panel", "--name", "clock", "--org", "acme", "--force",
+            "--json", "--no-git",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let skipped: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(skipped, ["README.md", "src/plugin.json"]);
+    assert_eq!(
+        fs::read_to_string(root.join("README.md")).unwrap(),
+        "my own readme"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("src/plugin.json")).unwrap(),
+        "{\"mine\": true}"
+    );
+    assert!(root.join("package.json").is_file());
+}
+
+#[test]
+fn an_empty_existing_directory_is_filled() {
+    let scratch = Scratch::new();
+    fs::create_dir(scratch.path().join("empty")).unwrap();
+    scratch
+        .cmd()
+        .args([
+            "new", "empty", "--type", "panel", "--name", "clock", "--org", "acme", "--no-git",
+        ])
+        .assert()
+        .success();
+    assert!(scratch.path().join("empty/src/plugin.json").is_file());
+}
+
+#[test]
+fn the_answers_are_recorded_for_later_updates() {
+    let scratch = Scratch::new();
+    let root = scratch.generate("datasource", true);
+    let record = read_json(&root.join(".config/.cgprc.json"));
+    assert_eq!(record["createGrafanaPlugin"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(record["answers"]["type"], "datasource");
+    assert_eq!(record["answers"]["backend"], true);
+    assert_eq!(record["answers"]["name"], "weather");
+    assert_eq!(record["answers"]["org"], "acme");
+}
+
+#[test]
+fn help_lists_the_flags_under_headings() {
+    let scratch = Scratch::new();
+    scratch
+        .cmd()
+        .args(["new", "--help"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Plugin:")
+                .and(predicate::str::contains("Behaviour:"))
+                .and(predicate::str::contains("--plugin-type")),
+        );
+}

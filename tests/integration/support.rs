@@ -1,0 +1,141 @@
+//! Builders and helpers shared by the integration tests: scratch directories, the binary under
+//! test, generated plugins, tree snapshots and tool detection.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+use tempfile::TempDir;
+
+pub const BIN: &str = "create-grafana-plugin";
+
+/// Every plugin variant `new` can generate: (type flag, backend).
+pub const VARIANTS: &[(&str, bool)] = &[
+    ("app", false),
+    ("app", true),
+    ("datasource", false),
+    ("datasource", true),
+    ("panel", false),
+    ("scenesapp", false),
+    ("scenesapp", true),
+];
+
+/// A temporary working directory in which the binary runs, like a user's shell.
+pub struct Scratch {
+    dir: TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::Builder::new()
+                .prefix("cgp-test-")
+                .tempdir()
+                .expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The binary, run in this directory, with no terminal and no colours.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::from_std(self.std_cmd());
+        cmd.write_stdin("");
+        cmd
+    }
+
+    pub fn std_cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin(BIN).expect("binary built by cargo");
+        cmd.current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE");
+        cmd
+    }
+
+    /// `new` with flags for one variant, `--no-git` so trees hold only generated files.
+    pub fn generate(&self, kind: &str, backend: bool) -> PathBuf {
+        let backend_flag = if backend { "--backend" } else { "--no-backend" };
+        self.cmd()
+            .args([
+                "new",
+                "--type",
+                kind,
+                backend_flag,
+                "--name",
+                "weather",
+                "--org",
+                "acme",
+                "--no-git",
+            ])
+            .assert()
+            .success();
+        let plugin_type = if kind == "scenesapp" { "app" } else { kind };
+        self.path().join(format!("acme-weather-{plugin_type}"))
+    }
+
+    pub fn tree(&self) -> BTreeMap<String, Vec<u8>> {
+        tree(self.path())
+    }
+}
+
+/// Every file and directory under `root`, relative, with the bytes of files (directories map to
+/// an empty marker), so tests can prove that nothing was created, changed or deleted.
+pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .map(|entry| {
+            let entry = entry.expect("walk scratch dir");
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = match entry.file_type().is_file() {
+                true => std::fs::read(entry.path()).expect("read file"),
+                false => b"<dir>".to_vec(),
+            };
+            (relative, bytes)
+        })
+        .collect()
+}
+
+/// A tool the test needs. Missing tools fail the test with the command that installs them,
+/// never skip it silently.
+pub fn require_tool(tool: &str, install: &str) -> PathBuf {
+    which(tool).unwrap_or_else(|| {
+        panic!("`{tool}` is required by this test but is not on PATH; install it with: {install}")
+    })
+}
+
+pub fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|candidate| candidate.is_file())
+}
+
+/// One target directory for every generated backend, so grafana-plugin-sdk builds once per run.
+pub fn shared_cargo_target() -> PathBuf {
+    let ours = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let ours = if ours.is_absolute() {
+        ours
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(ours)
+    };
+    ours.join("generated-backends")
+}
+
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
