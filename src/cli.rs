@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Create a new plugin project (asks for what the flags leave out)
     New(NewArgs),
+    /// Start the plugin's backend the way Grafana does and prove it answers
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +102,53 @@ pub struct NewArgs {
     pub no_git: bool,
 }
 
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status is 0 only when the handshake is valid, CheckHealth is OK and every \
+requested call succeeds.\nExample: create-grafana-plugin check --query '{\"queryText\":\"x\"}' --resource ping"
+)]
+pub struct CheckArgs {
+    /// Plugin directory, or any directory inside it [default: .]
+    pub dir: Option<PathBuf>,
+
+    /// Run this executable instead of building the backend with cargo
+    #[arg(long, value_name = "PATH", help_heading = "Backend")]
+    pub exe: Option<PathBuf>,
+
+    /// Build with --release before checking (ignored with --exe)
+    #[arg(long, help_heading = "Backend")]
+    pub release: bool,
+
+    /// Instance jsonData, as JSON or @file [default: from provisioning/]
+    #[arg(long, value_name = "JSON|@FILE", help_heading = "Settings")]
+    pub json_data: Option<String>,
+
+    /// A decrypted secure setting (repeatable) [default: from provisioning/]
+    #[arg(long, value_name = "KEY=VALUE", help_heading = "Settings")]
+    pub secure: Vec<String>,
+
+    /// Also send one query with this JSON model (refId A) and report its frames
+    #[arg(long, value_name = "JSON", help_heading = "Calls")]
+    pub query: Option<String>,
+
+    /// Also call this resource path, as Grafana passes it (e.g. ping?x=1)
+    #[arg(long, value_name = "PATH", help_heading = "Calls")]
+    pub resource: Option<String>,
+
+    /// Seconds to wait for the handshake and for each call
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 10.0,
+        help_heading = "Calls"
+    )]
+    pub timeout: f64,
+
+    /// Print one JSON object with every step, its status and milliseconds
+    #[arg(long)]
+    pub json: bool,
+}
+
 impl NewArgs {
     /// `Some(true)` for --backend, `Some(false)` for --no-backend, `None` to ask or default.
     pub fn backend_choice(&self) -> Option<bool> {
@@ -133,7 +182,9 @@ mod tests {
             "--backend",
         ])
         .unwrap();
-        let Command::New(args) = cli.command;
+        let Command::New(args) = cli.command else {
+            panic!("parsed as another command");
+        };
         assert_eq!(args.kind, Some(PluginKind::Datasource));
         assert_eq!(args.name.as_deref(), Some("weather"));
         assert_eq!(args.org.as_deref(), Some("acme"));

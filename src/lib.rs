@@ -2,6 +2,8 @@
 //!
 //! The binary is a thin shell around [`run`]; the commands live in their own modules.
 
+pub mod cargo;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod interrupt;
@@ -18,5 +20,6 @@ pub fn run(cli: Cli) -> Result<()> {
     interrupt::install()?;
     match cli.command {
         Command::New(args) => new::run(&args),
+        Command::Check(args) => check::run(&args),
     }
 }

@@ -131,8 +131,10 @@ mod tests {
 
     fn args(flags: &[&str]) -> NewArgs {
         let argv = ["create-grafana-plugin", "new"].iter().chain(flags);
-        let Command::New(args) = Cli::try_parse_from(argv).unwrap().command;
-        args
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::New(args) => args,
+            other => panic!("parsed as {other:?}"),
+        }
     }
 
     /// Scripted answers; panics if asked something the test did not expect.

@@ -3,6 +3,7 @@
 mod support;
 
 mod backends;
+mod check;
 mod new;
 mod prompts;
 mod snapshots;

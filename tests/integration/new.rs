@@ -169,7 +169,7 @@ fn yaml_files_parse() {
                 Some("yml" | "yaml")
             ) {
                 let text = fs::read_to_string(path).unwrap();
-                serde_yaml::from_str::<serde_yaml::Value>(&text)
+                serde_norway::from_str::<serde_norway::Value>(&text)
                     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             }
         }

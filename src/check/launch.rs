@@ -1,0 +1,188 @@
+//! Starting a backend the way Grafana does, reading its handshake, and always reaping it.
+
+use std::io;
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
+use tokio::process::{Child, ChildStdout, Command};
+
+use super::handshake::{self, Handshake, APP_PROTOCOL};
+
+/// The Grafana version announced to the plugin in `GF_VERSION`.
+pub const GRAFANA_VERSION: &str = "12.4.0";
+
+/// A running backend. Dropping it kills the process; [`Running::stop`] also reaps it.
+pub struct Running {
+    child: Child,
+    output: Output,
+}
+
+/// What the plugin wrote on stderr (and on stdout after the handshake), kept for error messages.
+#[derive(Clone, Default)]
+pub struct Output(Arc<Mutex<Vec<u8>>>);
+
+impl Output {
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).trim_end().to_owned()
+    }
+
+    fn drain(&self, mut from: impl AsyncRead + Unpin + Send + 'static) {
+        let sink = self.0.clone();
+        tokio::spawn(async move {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n @ 1..) = from.read(&mut chunk).await {
+                if let Ok(mut buffer) = sink.lock() {
+                    buffer.extend_from_slice(&chunk[..n]);
+                }
+            }
+        });
+    }
+}
+
+pub enum LaunchError {
+    Missing,
+    NotExecutable,
+    Spawn(io::Error),
+    ExitedEarly {
+        status: Option<ExitStatus>,
+        stderr: String,
+    },
+    NoHandshake {
+        stderr: String,
+    },
+    Malformed {
+        line: String,
+        error: handshake::HandshakeError,
+    },
+}
+
+impl LaunchError {
+    pub fn explain(&self, exe: &Path) -> String {
+        let exe = exe.display();
+        match self {
+            Self::Missing => format!(
+                "{exe} does not exist\n  help: build the backend first (cargo build), or pass --exe with the right path"
+            ),
+            Self::NotExecutable => format!("{exe} is not executable\n  help: chmod +x {exe}"),
+            Self::Spawn(error) => format!("could not start {exe}: {error}"),
+            Self::ExitedEarly { status, stderr } => format!(
+                "the plugin exited ({}) before printing its handshake{}",
+                status.map_or("status unknown".to_owned(), |s| s.to_string()),
+                shown_stderr(stderr)
+            ),
+            Self::NoHandshake { stderr } => format!(
+                "the plugin printed no handshake line in time (go-plugin expects `1|{APP_PROTOCOL}|tcp|HOST:PORT|grpc` on stdout){}",
+                shown_stderr(stderr)
+            ),
+            Self::Malformed { line, error } => {
+                format!("the plugin's first line {line:?} is not a valid handshake: {error}")
+            }
+        }
+    }
+}
+
+fn shown_stderr(stderr: &str) -> String {
+    match stderr.is_empty() {
+        true => "; it wrote nothing on stderr".to_owned(),
+        false => format!("; its stderr:\n{stderr}"),
+    }
+}
+
+/// Starts `exe` with Grafana's environment and waits up to `timeout` for its handshake.
+pub async fn start(exe: &Path, timeout: Duration) -> Result<(Running, Handshake), LaunchError> {
+    if !exe.is_file() {
+        return Err(LaunchError::Missing);
+    }
+    let mut child = Command::new(exe)
+        // The magic cookie go-plugin checks; Grafana uses this value for every plugin type.
+        .env("grafana_plugin_type", "datasource")
+        .env("PLUGIN_PROTOCOL_VERSIONS", APP_PROTOCOL.to_string())
+        .env("PLUGIN_MIN_PORT", "10000")
+        .env("PLUGIN_MAX_PORT", "25000")
+        .env("GF_VERSION", GRAFANA_VERSION)
+        .env("GF_EDITION", "oss")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|error| match error.kind() {
+            io::ErrorKind::PermissionDenied => LaunchError::NotExecutable,
+            io::ErrorKind::NotFound => LaunchError::Missing,
+            _ => LaunchError::Spawn(error),
+        })?;
+    let output = Output::default();
+    if let Some(stderr) = child.stderr.take() {
+        output.drain(stderr);
+    }
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut running = Running { child, output };
+    match read_handshake(&mut running, stdout, timeout).await {
+        Ok(handshake) => Ok((running, handshake)),
+        Err(error) => {
+            running.stop().await;
+            Err(error)
+        }
+    }
+}
+
+async fn read_handshake(
+    running: &mut Running,
+    stdout: ChildStdout,
+    timeout: Duration,
+) -> Result<Handshake, LaunchError> {
+    let mut reader = BufReader::new(stdout);
+    let mut line = String::new();
+    let read = tokio::time::timeout(timeout, reader.read_line(&mut line)).await;
+    match read {
+        Err(_elapsed) => {
+            return Err(LaunchError::NoHandshake {
+                stderr: running.output.text(),
+            })
+        }
+        Ok(Ok(0)) | Ok(Err(_)) => {
+            let status = tokio::time::timeout(Duration::from_secs(2), running.child.wait())
+                .await
+                .ok()
+                .and_then(Result::ok);
+            // Give the stderr reader a moment to collect the last words.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            return Err(LaunchError::ExitedEarly {
+                status,
+                stderr: running.output.text(),
+            });
+        }
+        Ok(Ok(_)) => {}
+    }
+    // The plugin may keep logging to stdout; keep reading so it never blocks on a full pipe.
+    running.output.drain(reader);
+    let line = line.trim_end().to_owned();
+    handshake::parse(&line).map_err(|error| LaunchError::Malformed { line, error })
+}
+
+impl Running {
+    pub fn output(&self) -> &Output {
+        &self.output
+    }
+
+    /// Waits up to `grace` for the process to exit by itself.
+    pub async fn wait_exit(&mut self, grace: Duration) -> Option<ExitStatus> {
+        tokio::time::timeout(grace, self.child.wait())
+            .await
+            .ok()
+            .and_then(Result::ok)
+    }
+
+    /// Kills the process if it still runs and reaps it, so nothing is left behind.
+    pub async fn stop(&mut self) -> Option<ExitStatus> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return Some(status);
+        }
+        let _ = self.child.start_kill();
+        self.child.wait().await.ok()
+    }
+}

@@ -1,0 +1,265 @@
+//! `create-grafana-plugin check`: start a backend exactly as Grafana does and prove it answers.
+
+mod client;
+mod handshake;
+mod launch;
+mod report;
+mod settings;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Context, Result};
+
+use crate::cli::CheckArgs;
+use crate::plugin::{find_root, Manifest};
+use crate::{bad_input, cargo, interrupt};
+
+use client::Target;
+use report::{Report, Status};
+
+/// Grafana gives a plugin about this long to exit after Shutdown before killing it.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// Everything the check needs, resolved from the arguments before anything runs.
+struct Plan {
+    exe: PathBuf,
+    target: Target,
+    query: Option<serde_json::Value>,
+    resource: Option<String>,
+    timeout: Duration,
+}
+
+pub fn run(args: &CheckArgs) -> Result<()> {
+    let plan = resolve(args)?;
+    let _deferred = interrupt::Deferred::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let report = runtime.block_on(execute(&plan))?;
+    match args.json {
+        true => report.print_json()?,
+        false => report.print_text(),
+    }
+    match report.first_failure() {
+        None => Ok(()),
+        Some(step) => Err(anyhow!(
+            "check failed at {} (see the report on stdout)",
+            step.step
+        )),
+    }
+}
+
+fn resolve(args: &CheckArgs) -> Result<Plan> {
+    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    // With --exe the plugin directory is optional: a bare executable can be checked too.
+    let root = match (&args.exe, find_root(&start)) {
+        (_, Ok(root)) => Some(root),
+        (Some(_), Err(_)) => None,
+        (None, Err(error)) => return Err(error),
+    };
+    let manifest = root.as_deref().map(Manifest::read).transpose()?;
+    let exe = match (&args.exe, &root, &manifest) {
+        (Some(exe), _, _) => exe.clone(),
+        (None, Some(root), Some(manifest)) => {
+            let bin = manifest.require_executable(root)?;
+            eprintln!("Building {bin} for this machine…");
+            cargo::build_host(root, bin, args.release)?
+        }
+        _ => unreachable!("a plugin root was found or --exe was given"),
+    };
+    let (plugin_id, plugin_type) = match &manifest {
+        Some(m) => (m.id.clone(), m.plugin_type.clone()),
+        None => (
+            "unknown-plugin-datasource".to_owned(),
+            "datasource".to_owned(),
+        ),
+    };
+    let settings = settings::resolve(
+        root.as_deref().map(|r| (r, plugin_id.as_str())),
+        args.json_data.as_deref(),
+        &args.secure,
+    )?;
+    let query = args
+        .query
+        .as_deref()
+        .map(|q| serde_json::from_str(q).map_err(|e| bad_input!("--query is not valid JSON: {e}")))
+        .transpose()?;
+    Ok(Plan {
+        exe,
+        target: Target {
+            plugin_id,
+            plugin_type,
+            settings,
+        },
+        query,
+        resource: args.resource.clone(),
+        timeout: Duration::from_secs_f64(args.timeout),
+    })
+}
+
+async fn execute(plan: &Plan) -> Result<Report> {
+    let mut report = Report::new(
+        plan.target.plugin_id.clone(),
+        plan.exe.display().to_string(),
+        plan.target.settings.source.clone(),
+    );
+    let started = Instant::now();
+    let (mut running, handshake) = match launch::start(&plan.exe, plan.timeout).await {
+        Ok(ok) => ok,
+        Err(error) => {
+            report.record(
+                "handshake",
+                started.elapsed(),
+                Err(error.explain(&plan.exe)),
+                Status::Failed,
+            );
+            return Ok(report);
+        }
+    };
+    report.record(
+        "handshake",
+        started.elapsed(),
+        Ok(format!("{:?} {}", handshake.network, handshake.address).to_lowercase()),
+        Status::Failed,
+    );
+    let outcome = tokio::select! {
+        acknowledged = calls(plan, &handshake.address, &mut report) => Ok(acknowledged),
+        () = interrupted() => Err(crate::error::Interrupted),
+    };
+    if let Ok(true) = outcome {
+        running.wait_exit(SHUTDOWN_GRACE).await;
+    }
+    let exit = running.stop().await;
+    if outcome.is_err() {
+        return Err(anyhow::Error::new(crate::error::Interrupted));
+    }
+    if !report.passed {
+        let stderr = running.output().text();
+        if !stderr.is_empty() {
+            report.record(
+                "plugin output",
+                Duration::ZERO,
+                Err(stderr),
+                Status::Warning,
+            );
+        }
+    }
+    report.record(
+        "exit",
+        Duration::ZERO,
+        Ok(exit.map_or("reaped".to_owned(), |s| s.to_string())),
+        Status::Warning,
+    );
+    Ok(report)
+}
+
+/// The calls Grafana makes, in its order; each is bounded by the timeout. Returns whether the
+/// plugin acknowledged Shutdown (and so should exit by itself).
+async fn calls(plan: &Plan, address: &str, report: &mut Report) -> bool {
+    let started = Instant::now();
+    let channel = match client::connect(address, plan.timeout).await {
+        Ok(channel) => {
+            report.record(
+                "connect",
+                started.elapsed(),
+                Ok(format!("gRPC over {address}")),
+                Status::Failed,
+            );
+            channel
+        }
+        Err(error) => {
+            report.record(
+                "connect",
+                started.elapsed(),
+                Err(format!("{error:#}")),
+                Status::Failed,
+            );
+            return false;
+        }
+    };
+    let target = &plan.target;
+    step(
+        report,
+        "grpc health",
+        Status::Warning,
+        plan.timeout,
+        client::grpc_health(channel.clone()),
+    )
+    .await;
+    step(
+        report,
+        "CheckHealth",
+        Status::Failed,
+        plan.timeout,
+        client::check_health(channel.clone(), target),
+    )
+    .await;
+    if let Some(query) = &plan.query {
+        step(
+            report,
+            "QueryData",
+            Status::Failed,
+            plan.timeout,
+            client::query_data(channel.clone(), target, query),
+        )
+        .await;
+    }
+    if let Some(path) = &plan.resource {
+        step(
+            report,
+            "CallResource",
+            Status::Failed,
+            plan.timeout,
+            client::call_resource(channel.clone(), target, path),
+        )
+        .await;
+    }
+    step(
+        report,
+        "CollectMetrics",
+        Status::Warning,
+        plan.timeout,
+        client::collect_metrics(channel.clone(), target),
+    )
+    .await;
+    let started = Instant::now();
+    let result = match tokio::time::timeout(plan.timeout, client::shutdown(channel)).await {
+        Ok(Ok(())) => Ok("plugin acknowledged".to_owned()),
+        Ok(Err(status)) if status.code() == tonic::Code::Unimplemented => Err(format!(
+            "plugin.GRPCController is not served, so Grafana kills the process after {} s",
+            SHUTDOWN_GRACE.as_secs()
+        )),
+        Ok(Err(status)) => Err(format!("Shutdown failed: {}", status.message())),
+        Err(_) => Err("Shutdown did not answer in time".to_owned()),
+    };
+    let acknowledged = result.is_ok();
+    report.record("Shutdown", started.elapsed(), result, Status::Warning);
+    acknowledged
+}
+
+async fn step<F>(
+    report: &mut Report,
+    name: &'static str,
+    failure: Status,
+    timeout: Duration,
+    call: F,
+) where
+    F: std::future::Future<Output = Result<String>>,
+{
+    let started = Instant::now();
+    let result = match tokio::time::timeout(timeout, call).await {
+        Ok(Ok(detail)) => Ok(detail),
+        Ok(Err(error)) => Err(format!("{error:#}")),
+        Err(_) => Err(format!("no answer within {:.1} s", timeout.as_secs_f64())),
+    };
+    report.record(name, started.elapsed(), result, failure);
+}
+
+/// Resolves when the user presses Ctrl-C, so the plugin can be stopped and reaped first.
+async fn interrupted() {
+    while !interrupt::requested() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,174 @@
+//! The instance settings a check sends, as Grafana would: from the flags, or else from the
+//! plugin's own `provisioning/` files, so what the user provisioned is what gets checked.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+
+use crate::bad_input;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub json_data: Value,
+    /// Decrypted secure settings; sent to the plugin, never printed.
+    pub secure: BTreeMap<String, String>,
+    /// Where the settings came from, for the report.
+    pub source: String,
+}
+
+impl Settings {
+    fn empty(source: &str) -> Self {
+        Self {
+            json_data: Value::Object(Default::default()),
+            secure: BTreeMap::new(),
+            source: source.to_owned(),
+        }
+    }
+}
+
+pub fn resolve(
+    plugin: Option<(&Path, &str)>,
+    json_data: Option<&str>,
+    secure: &[String],
+) -> Result<Settings> {
+    if json_data.is_some() || !secure.is_empty() {
+        return from_flags(json_data, secure);
+    }
+    match plugin {
+        Some((root, id)) => from_provisioning(root, id),
+        None => Ok(Settings::empty("none (no plugin directory)")),
+    }
+}
+
+fn from_flags(json_data: Option<&str>, secure: &[String]) -> Result<Settings> {
+    let json_data = match json_data {
+        None => Value::Object(Default::default()),
+        Some(text) => {
+            let (text, shown) = match text.strip_prefix('@') {
+                Some(path) => (
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("reading --json-data file {path}"))?,
+                    path.to_owned(),
+                ),
+                None => (text.to_owned(), "--json-data".to_owned()),
+            };
+            serde_json::from_str(&text).map_err(|e| bad_input!("{shown} is not valid JSON: {e}"))?
+        }
+    };
+    let mut map = BTreeMap::new();
+    for pair in secure {
+        let (key, value) = pair.split_once('=').ok_or_else(|| {
+            bad_input!("--secure {pair:?} is not KEY=VALUE\n  help: e.g. --secure apiKey=secret")
+        })?;
+        map.insert(key.to_owned(), value.to_owned());
+    }
+    Ok(Settings {
+        json_data,
+        secure: map,
+        source: "flags".to_owned(),
+    })
+}
+
+/// Looks through `provisioning/datasources` and `provisioning/plugins` for an entry of this plugin.
+fn from_provisioning(root: &Path, id: &str) -> Result<Settings> {
+    for (folder, list) in [("datasources", "datasources"), ("plugins", "apps")] {
+        let dir = root.join("provisioning").join(folder);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut files: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")))
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let doc: Value = serde_norway::from_str(&text)
+                .map_err(|e| bad_input!("{} is not valid YAML: {e}", file.display()))?;
+            let Some(entry) = doc[list]
+                .as_array()
+                .and_then(|items| items.iter().find(|item| item["type"] == id))
+            else {
+                continue;
+            };
+            let relative = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
+            return Ok(settings_of(entry, relative));
+        }
+    }
+    Ok(Settings::empty(
+        "none (no provisioning entry for this plugin)",
+    ))
+}
+
+fn settings_of(entry: &Value, source: String) -> Settings {
+    let json_data = match &entry["jsonData"] {
+        Value::Null => Value::Object(Default::default()),
+        other => other.clone(),
+    };
+    let secure = entry["secureJsonData"]
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(k, v)| {
+                    let text = v
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string());
+                    (k.clone(), text)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Settings {
+        json_data,
+        secure,
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn flags_win_and_are_validated() {
+        let s = resolve(None, Some(r#"{"path":"/x"}"#), &["apiKey=a=b".into()]).unwrap();
+        assert_eq!(s.json_data, json!({"path": "/x"}));
+        assert_eq!(s.secure["apiKey"], "a=b");
+        assert!(resolve(None, Some("{"), &[])
+            .unwrap_err()
+            .to_string()
+            .contains("not valid JSON"));
+        assert!(resolve(None, None, &["novalue".into()])
+            .unwrap_err()
+            .to_string()
+            .contains("KEY=VALUE"));
+    }
+
+    #[test]
+    fn provisioning_entries_of_this_plugin_are_used() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("provisioning/datasources");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("datasources.yml"),
+            "apiVersion: 1\ndatasources:\n  - name: other\n    type: other-datasource\n  - name: w\n    type: acme-w-datasource\n    jsonData:\n      path: /api\n    secureJsonData:\n      apiKey: 1234\n",
+        )
+        .unwrap();
+        let s = resolve(Some((temp.path(), "acme-w-datasource")), None, &[]).unwrap();
+        assert_eq!(s.json_data, json!({"path": "/api"}));
+        assert_eq!(s.secure["apiKey"], "1234");
+        assert_eq!(s.source, "provisioning/datasources/datasources.yml");
+        let none = resolve(Some((temp.path(), "acme-x-app")), None, &[]).unwrap();
+        assert!(none.source.starts_with("none"));
+    }
+}

@@ -1,0 +1,197 @@
+//! `check` against real generated backends, and against fake executables that misbehave in
+//! every way a broken plugin can.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::support::{shared_cargo_target, Scratch, VARIANTS};
+
+fn script(scratch: &Scratch, name: &str, body: &str) -> PathBuf {
+    let path = scratch.path().join(name);
+    fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    make_executable(&path);
+    path
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+fn check_json(scratch: &Scratch, root: &Path, extra: &[&str]) -> (Value, std::process::Output) {
+    let output = scratch
+        .cmd()
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", shared_cargo_target())
+        .args(["check", "--json", "--timeout", "60"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not a JSON report ({e}); stderr:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (report, output)
+}
+
+fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == name)
+        .unwrap_or_else(|| panic!("no step {name} in {report:#}"))
+}
+
+#[test]
+fn every_generated_backend_passes_check_with_a_query_and_a_resource_call() {
+    for &(kind, backend) in VARIANTS.iter().filter(|v| v.1) {
+        let scratch = Scratch::new();
+        let root = scratch.generate(kind, backend);
+        let mut args = vec!["--resource", "ping?x=1"];
+        if kind == "datasource" {
+            args.extend(["--query", r#"{"queryText":"hello","constant":2.5}"#]);
+        }
+        let (report, output) = check_json(&scratch, &root, &args);
+        assert!(
+            output.status.success(),
+            "{kind}: {report:#}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(report["passed"], true);
+        assert_eq!(step(&report, "handshake")["status"], "passed");
+        assert_eq!(step(&report, "CheckHealth")["status"], "passed");
+        // Settings came from the generated provisioning file, as Grafana would pass them.
+        assert!(
+            report["settings"]
+                .as_str()
+                .unwrap()
+                .starts_with("provisioning/"),
+            "{report:#}"
+        );
+        let resource = step(&report, "CallResource")["detail"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            resource.contains("200") && resource.contains("\"message\":\"ok\""),
+            "{resource}"
+        );
+        if kind == "datasource" {
+            let query = step(&report, "QueryData")["detail"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert!(query.contains("1 frame(s)"), "{query}");
+        }
+        assert!(step(&report, "handshake")["ms"].as_f64().unwrap() > 0.0);
+    }
+}
+
+#[test]
+fn a_failing_health_check_fails_the_check_with_its_message() {
+    let scratch = Scratch::new();
+    let root = scratch.generate("datasource", true);
+    // Settings without the API key the generated backend requires.
+    let (report, output) = check_json(&scratch, &root, &["--json-data", r#"{"path":"/api"}"#]);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(report["passed"], false);
+    let health = step(&report, "CheckHealth");
+    assert_eq!(health["status"], "failed");
+    assert!(
+        health["detail"].as_str().unwrap().contains("ERROR"),
+        "{health}"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("check failed at CheckHealth"));
+}
+
+#[test]
+fn misbehaving_executables_each_get_their_own_message() {
+    let scratch = Scratch::new();
+    let silent = script(&scratch, "silent", "echo $$ > silent.pid\nexec sleep 30");
+    let garbage = script(
+        &scratch,
+        "garbage",
+        "echo 'Listening on port 8080'\nexec sleep 30",
+    );
+    let crash = script(
+        &scratch,
+        "crash",
+        "echo 'panicked: config file missing' >&2\nexit 3",
+    );
+    let old = script(
+        &scratch,
+        "old",
+        "echo '1|1|tcp|127.0.0.1:4000|grpc'\nexec sleep 30",
+    );
+    let refused = script(
+        &scratch,
+        "refused",
+        "echo '1|2|tcp|127.0.0.1:1|grpc'\nexec sleep 30",
+    );
+    let plain = scratch.path().join("plain");
+    fs::write(&plain, "#!/bin/sh\n").unwrap();
+    let cases: &[(&Path, &str)] = &[
+        (&silent, "no handshake line in time"),
+        (
+            &garbage,
+            "\"Listening on port 8080\" is not a valid handshake",
+        ),
+        (
+            &crash,
+            "exited (exit status: 3) before printing its handshake; its stderr:",
+        ),
+        (&crash, "panicked: config file missing"),
+        (&old, "plugin protocol version 1 is not supported"),
+        (&refused, "connecting to 127.0.0.1:1"),
+        (&plain, "is not executable"),
+        (Path::new("/nonexistent/gpx_x"), "does not exist"),
+    ];
+    for (exe, message) in cases {
+        scratch
+            .cmd()
+            .args(["check", "--timeout", "1", "--exe"])
+            .arg(exe)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(*message))
+            .stderr(predicate::str::contains("check failed"));
+    }
+    // The silent plugin was killed and reaped, not left running.
+    let pid = fs::read_to_string(scratch.path().join("silent.pid")).unwrap();
+    let proc_status =
+        fs::read_to_string(format!("/proc/{}/status", pid.trim())).unwrap_or_default();
+    assert!(
+        proc_status.is_empty() || proc_status.contains("State:\tZ"),
+        "plugin {pid} still runs:\n{proc_status}"
+    );
+}
+
+#[test]
+fn check_outside_a_plugin_explains_what_it_needs() {
+    let scratch = Scratch::new();
+    scratch
+        .cmd()
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not inside a Grafana plugin"));
+}
+
+#[test]
+fn check_of_a_plugin_without_a_backend_says_so() {
+    let scratch = Scratch::new();
+    let root = scratch.generate("panel", false);
+    scratch
+        .cmd()
+        .current_dir(&root)
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has no \"executable\""));
+}
