@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail, Context, Result};
-use handlebars::{handlebars_helper, Handlebars};
+use handlebars::{
+    handlebars_helper, Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output,
+    RenderContext, RenderErrorReason, Renderable,
+};
 use include_dir::{include_dir, Dir, File};
 use serde_json::Value;
 
@@ -72,7 +75,54 @@ fn engine() -> Handlebars<'static> {
     engine.register_escape_fn(handlebars::no_escape);
     engine.register_helper("json", Box::new(json_literal));
     engine.register_helper("toml", Box::new(toml_literal));
+    engine.register_helper("cargo_lock_packages", Box::new(CargoLockPackages));
     engine
+}
+
+/// `{{#cargo_lock_packages}}…{{/cargo_lock_packages}}` renders its content, then orders the
+/// `[[package]]` entries by name, as cargo writes them. A lockfile template can then hold the
+/// plugin's own entry (named after the plugin id) anywhere, and cargo finds nothing to rewrite.
+struct CargoLockPackages;
+
+impl HelperDef for CargoLockPackages {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        helper: &Helper<'rc>,
+        registry: &'reg Handlebars<'reg>,
+        context: &'rc HbContext,
+        render_context: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let template = helper.template().ok_or_else(|| {
+            RenderErrorReason::Other("cargo_lock_packages must be used as a block".into())
+        })?;
+        let inner = template.renders(registry, context, render_context)?;
+        out.write(&sort_lock_packages(&inner))?;
+        Ok(())
+    }
+}
+
+fn sort_lock_packages(text: &str) -> String {
+    let mut blocks: Vec<&str> = text
+        .split("[[package]]")
+        .map(str::trim)
+        .filter(|block| !block.is_empty())
+        .collect();
+    let name = |block: &str| {
+        block
+            .lines()
+            .find_map(|line| line.strip_prefix("name = "))
+            .unwrap_or_default()
+            .trim_matches('"')
+            .to_owned()
+    };
+    // Stable: several versions of one crate keep cargo's order.
+    blocks.sort_by_cached_key(|block| name(block));
+    let entries: Vec<String> = blocks
+        .iter()
+        .map(|b| format!("[[package]]\n{b}\n"))
+        .collect();
+    entries.join("\n")
 }
 
 /// Renders the union of `layers` with `context`. Files are returned sorted by path.
@@ -213,6 +263,28 @@ mod tests {
             .render_template("$\\{{ secrets.TOKEN }} <{{a}}>", &json!({"a": "&"}))
             .unwrap();
         assert_eq!(out, "${{ secrets.TOKEN }} <&>");
+    }
+
+    #[test]
+    fn lockfile_packages_are_sorted_by_name() {
+        let text = "[[package]]\nname = \"zed\"\n\n[[package]]\nname = \"acme-x-app\"\ndependencies = [\"zed\"]\n\n[[package]]\nname = \"b\"\nversion = \"2\"\n\n[[package]]\nname = \"b\"\nversion = \"1\"\n";
+        let sorted = sort_lock_packages(text);
+        let names: Vec<&str> = sorted
+            .lines()
+            .filter(|l| l.starts_with("name") || l.starts_with("version"))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "name = \"acme-x-app\"",
+                "name = \"b\"",
+                "version = \"2\"",
+                "name = \"b\"",
+                "version = \"1\"",
+                "name = \"zed\""
+            ]
+        );
+        assert!(sorted.ends_with("\"zed\"\n") && !sorted.ends_with("\n\n"));
     }
 
     #[test]

@@ -52,7 +52,8 @@ fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
 fn every_generated_backend_passes_check_with_a_query_and_a_resource_call() {
     for &(kind, backend) in VARIANTS.iter().filter(|v| v.1) {
         let scratch = Scratch::new();
-        let root = scratch.generate(kind, backend);
+        // Distinct names, so the variants' executables never share a path in the shared target.
+        let root = scratch.generate_as(kind, backend, &format!("{kind}check"), "acme");
         let mut args = vec!["--resource", "ping?x=1"];
         if kind == "datasource" {
             args.extend(["--query", r#"{"queryText":"hello","constant":2.5}"#]);
@@ -96,7 +97,7 @@ fn every_generated_backend_passes_check_with_a_query_and_a_resource_call() {
 #[test]
 fn a_failing_health_check_fails_the_check_with_its_message() {
     let scratch = Scratch::new();
-    let root = scratch.generate("datasource", true);
+    let root = scratch.generate_as("datasource", true, "unhealthy", "acme");
     // Settings without the API key the generated backend requires.
     let (report, output) = check_json(&scratch, &root, &["--json-data", r#"{"path":"/api"}"#]);
     assert_eq!(output.status.code(), Some(1), "{report:#}");

@@ -57,23 +57,22 @@ impl Scratch {
 
     /// `new` with flags for one variant, `--no-git` so trees hold only generated files.
     pub fn generate(&self, kind: &str, backend: bool) -> PathBuf {
+        self.generate_as(kind, backend, "weather", "acme")
+    }
+
+    /// Like [`Scratch::generate`] with another name and organisation, for tests that need plugins
+    /// whose ids or executables differ.
+    pub fn generate_as(&self, kind: &str, backend: bool, name: &str, org: &str) -> PathBuf {
         let backend_flag = if backend { "--backend" } else { "--no-backend" };
+        let flags = ["--type", kind, backend_flag, "--name", name, "--org", org];
         self.cmd()
-            .args([
-                "new",
-                "--type",
-                kind,
-                backend_flag,
-                "--name",
-                "weather",
-                "--org",
-                "acme",
-                "--no-git",
-            ])
+            .arg("new")
+            .args(flags)
+            .arg("--no-git")
             .assert()
             .success();
         let plugin_type = if kind == "scenesapp" { "app" } else { kind };
-        self.path().join(format!("acme-weather-{plugin_type}"))
+        self.path().join(format!("{org}-{name}-{plugin_type}"))
     }
 
     pub fn tree(&self) -> BTreeMap<String, Vec<u8>> {

@@ -1,0 +1,122 @@
+//! Resource routes: plain HTTP requests that the frontend sends to
+//! `/api/datasources/uid/<uid>/resources/<path>` and Grafana forwards to the plugin.
+
+use std::convert::Infallible;
+
+use grafana_plugin_sdk::backend;
+use http::{header, HeaderValue, Method, Request, Response, StatusCode};
+use serde_json::json;
+
+use crate::plugin::Datasource;
+
+#[backend::async_trait]
+impl backend::ResourceService for Datasource {
+    /// Every outcome, 404 included, is an HTTP response, so nothing is left to fail.
+    type Error = Infallible;
+    type InitialResponse = Response<Vec<u8>>;
+    /// Further body chunks after the initial response; these routes send none.
+    type Stream = backend::BoxResourceStream<Self::Error>;
+
+    async fn call_resource(
+        &self,
+        request: backend::CallResourceRequest<Self>,
+    ) -> Result<(Self::InitialResponse, Self::Stream), Self::Error> {
+        self.metrics.resource_requests.inc();
+        let response = route(&request.request);
+        Ok((response, Box::pin(futures_util::stream::empty())))
+    }
+}
+
+/// Dispatches on the path below `resources/`. The SDK hands requests over with the URI
+/// `/<path>?<query>`, e.g. `/ping?x=1`.
+pub fn route<B>(request: &Request<B>) -> Response<Vec<u8>> {
+    let path = request.uri().path();
+    match (path.trim_matches('/'), request.method()) {
+        ("ping", &Method::GET) => json_response(StatusCode::OK, &json!({ "message": "ok" })),
+        ("ping", _) => method_not_allowed("GET"),
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            &json!({ "error": format!("no resource at {path}") }),
+        ),
+    }
+}
+
+fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Vec<u8>> {
+    let mut response = Response::new(body.to_string().into_bytes());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn method_not_allowed(allow: &'static str) -> Response<Vec<u8>> {
+    let mut response = json_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &json!({ "error": format!("method not allowed, use {allow}") }),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use backend::ResourceService;
+    use grafana_plugin_sdk::pluginv2;
+    use serde_json::Value;
+
+    use super::*;
+
+    fn call(method: &str, uri: &str) -> Response<Vec<u8>> {
+        let request = Request::builder().method(method).uri(uri).body(()).unwrap();
+        route(&request)
+    }
+
+    fn body_json(response: &Response<Vec<u8>>) -> Value {
+        serde_json::from_slice(response.body()).expect("a JSON body")
+    }
+
+    #[test]
+    fn ping_answers_ok() {
+        let response = call("GET", "/ping?x=1");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        assert_eq!(body_json(&response), json!({ "message": "ok" }));
+    }
+
+    #[test]
+    fn ping_only_accepts_get() {
+        let response = call("POST", "/ping");
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()[header::ALLOW], "GET");
+    }
+
+    #[test]
+    fn unknown_path_is_not_found() {
+        let response = call("GET", "/nope");
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(body_json(&response)["error"], "no resource at /nope");
+    }
+
+    #[tokio::test]
+    async fn grafana_request_reaches_ping() {
+        // What Grafana sends for GET .../resources/ping?x=1
+        let request = pluginv2::CallResourceRequest {
+            plugin_context: Some(Default::default()),
+            path: "ping".to_owned(),
+            method: "GET".to_owned(),
+            url: "ping?x=1".to_owned(),
+            ..Default::default()
+        }
+        .try_into()
+        .expect("the SDK accepts the request");
+        let plugin = Datasource::default();
+        let (response, _) = plugin.call_resource(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(body_json(&response), json!({ "message": "ok" }));
+        assert_eq!(plugin.metrics.resource_requests.get(), 1);
+    }
+}
