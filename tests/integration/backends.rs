@@ -25,22 +25,30 @@ fn cargo(root: &std::path::Path, args: &[&str]) {
 #[test]
 fn every_generated_backend_builds_tests_and_passes_clippy() {
     require_tool("cargo", "https://rustup.rs (rustup installs cargo)");
-    for &(kind, backend) in VARIANTS.iter().filter(|v| v.1) {
+    // Organisations chosen so the plugin's own lockfile entry sorts first, last and in between.
+    let orgs = ["aaa", "zulu", "mid"];
+    for (&(kind, backend), org) in VARIANTS.iter().filter(|v| v.1).zip(orgs) {
         let scratch = Scratch::new();
-        let root = scratch.generate(kind, backend);
+        let root = scratch.generate_as(kind, backend, &format!("{kind}lock"), org);
+        let lock = std::fs::read(root.join("Cargo.lock")).unwrap();
         cargo(&root, &["test", "--locked", "--quiet"]);
-        cargo(
-            &root,
-            &[
-                "clippy",
-                "--locked",
-                "--all-targets",
-                "--quiet",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        );
+        let clippy = [
+            "clippy",
+            "--locked",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ];
+        cargo(&root, &clippy);
         cargo(&root, &["fmt", "--check"]);
+        // Without --locked, cargo rewrites a lockfile that is stale or out of order; it must not.
+        cargo(&root, &["build", "--quiet"]);
+        let after = std::fs::read(root.join("Cargo.lock")).unwrap();
+        assert!(
+            after == lock,
+            "{kind}: cargo rewrote the generated Cargo.lock"
+        );
     }
 }
