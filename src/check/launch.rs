@@ -177,6 +177,13 @@ impl Running {
             .and_then(Result::ok)
     }
 
+    /// Resident memory of the plugin process in KiB, where the OS tells it (Linux).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     /// Kills the process if it still runs and reaps it, so nothing is left behind.
     pub async fn stop(&mut self) -> Option<ExitStatus> {
         if let Ok(Some(status)) = self.child.try_wait() {

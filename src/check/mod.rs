@@ -125,7 +125,7 @@ async fn execute(plan: &Plan) -> Result<Report> {
         Status::Failed,
     );
     let outcome = tokio::select! {
-        acknowledged = calls(plan, &handshake.address, &mut report) => Ok(acknowledged),
+        acknowledged = calls(plan, &handshake.address, &mut report, &running) => Ok(acknowledged),
         () = interrupted() => Err(crate::error::Interrupted),
     };
     if let Ok(true) = outcome {
@@ -157,7 +157,7 @@ async fn execute(plan: &Plan) -> Result<Report> {
 
 /// The calls Grafana makes, in its order; each is bounded by the timeout. Returns whether the
 /// plugin acknowledged Shutdown (and so should exit by itself).
-async fn calls(plan: &Plan, address: &str, report: &mut Report) -> bool {
+async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch::Running) -> bool {
     let started = Instant::now();
     let channel = match client::connect(address, plan.timeout).await {
         Ok(channel) => {
@@ -224,6 +224,11 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report) -> bool {
         client::collect_metrics(channel.clone(), target),
     )
     .await;
+    // Measured after serving every call, before Shutdown: what the plugin holds while idle.
+    if let Some(kib) = running.rss_kib() {
+        let detail = format!("resident memory {:.1} MiB", kib as f64 / 1024.0);
+        report.record("memory", Duration::ZERO, Ok(detail), Status::Warning);
+    }
     let started = Instant::now();
     let result = match tokio::time::timeout(plan.timeout, client::shutdown(channel)).await {
         Ok(Ok(())) => Ok("plugin acknowledged".to_owned()),
