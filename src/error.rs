@@ -20,7 +20,7 @@ impl std::error::Error for BadInput {}
 
 impl fmt::Display for Interrupted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("interrupted; nothing was written")
+        f.write_str("interrupted by Ctrl-C")
     }
 }
 

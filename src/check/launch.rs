@@ -92,8 +92,9 @@ fn shown_stderr(stderr: &str) -> String {
     }
 }
 
-/// Starts `exe` with Grafana's environment and waits up to `timeout` for its handshake.
-pub async fn start(exe: &Path, timeout: Duration) -> Result<(Running, Handshake), LaunchError> {
+/// Starts `exe` with Grafana's environment. The handshake is read separately, with
+/// [`Running::handshake`], so the caller owns the process (and can reap it) while waiting.
+pub fn spawn(exe: &Path) -> Result<(Running, ChildStdout), LaunchError> {
     if !exe.is_file() {
         return Err(LaunchError::Missing);
     }
@@ -120,13 +121,17 @@ pub async fn start(exe: &Path, timeout: Duration) -> Result<(Running, Handshake)
         output.drain(stderr);
     }
     let stdout = child.stdout.take().expect("stdout is piped");
-    let mut running = Running { child, output };
-    match read_handshake(&mut running, stdout, timeout).await {
-        Ok(handshake) => Ok((running, handshake)),
-        Err(error) => {
-            running.stop().await;
-            Err(error)
-        }
+    Ok((Running { child, output }, stdout))
+}
+
+impl Running {
+    /// Waits up to `timeout` for the handshake line on the plugin's stdout.
+    pub async fn handshake(
+        &mut self,
+        stdout: ChildStdout,
+        timeout: Duration,
+    ) -> Result<Handshake, LaunchError> {
+        read_handshake(self, stdout, timeout).await
     }
 }
 

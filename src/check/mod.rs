@@ -106,35 +106,25 @@ async fn execute(plan: &Plan) -> Result<Report> {
         plan.target.settings.source.clone(),
     );
     let started = Instant::now();
-    let (mut running, handshake) = match launch::start(&plan.exe, plan.timeout).await {
-        Ok(ok) => ok,
+    let (mut running, stdout) = match launch::spawn(&plan.exe) {
+        Ok(spawned) => spawned,
         Err(error) => {
-            report.record(
-                "handshake",
-                started.elapsed(),
-                Err(error.explain(&plan.exe)),
-                Status::Failed,
-            );
+            let detail = Err(error.explain(&plan.exe));
+            report.record("handshake", started.elapsed(), detail, Status::Failed);
             return Ok(report);
         }
     };
-    report.record(
-        "handshake",
-        started.elapsed(),
-        Ok(format!("{:?} {}", handshake.network, handshake.address).to_lowercase()),
-        Status::Failed,
-    );
+    // Everything that waits on the plugin races Ctrl-C; whichever way it ends, the process is
+    // stopped and reaped below.
     let outcome = tokio::select! {
-        acknowledged = calls(plan, &handshake.address, &mut report, &running) => Ok(acknowledged),
+        acknowledged = handshake_and_calls(plan, &mut report, &mut running, stdout, started) => Ok(acknowledged),
         () = interrupted() => Err(crate::error::Interrupted),
     };
     if let Ok(true) = outcome {
         running.wait_exit(SHUTDOWN_GRACE).await;
     }
     let exit = running.stop().await;
-    if outcome.is_err() {
-        return Err(anyhow::Error::new(crate::error::Interrupted));
-    }
+    outcome.context("stopped the check; the plugin process was killed")?;
     if !report.passed {
         let stderr = running.output().text();
         if !stderr.is_empty() {
@@ -153,6 +143,28 @@ async fn execute(plan: &Plan) -> Result<Report> {
         Status::Warning,
     );
     Ok(report)
+}
+
+/// Reads the handshake, then makes the calls; returns whether Shutdown was acknowledged.
+async fn handshake_and_calls(
+    plan: &Plan,
+    report: &mut Report,
+    running: &mut launch::Running,
+    stdout: tokio::process::ChildStdout,
+    started: Instant,
+) -> bool {
+    match running.handshake(stdout, plan.timeout).await {
+        Ok(handshake) => {
+            let detail = format!("{:?} {}", handshake.network, handshake.address).to_lowercase();
+            report.record("handshake", started.elapsed(), Ok(detail), Status::Failed);
+            calls(plan, &handshake.address, report, running).await
+        }
+        Err(error) => {
+            let detail = Err(error.explain(&plan.exe));
+            report.record("handshake", started.elapsed(), detail, Status::Failed);
+            false
+        }
+    }
 }
 
 /// The calls Grafana makes, in its order; each is bounded by the timeout. Returns whether the

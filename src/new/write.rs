@@ -108,7 +108,7 @@ fn write_fresh(plan: &Plan, target: Target) -> Result<Outcome> {
 fn fill(staging: &Path, files: &[PlannedFile]) -> Result<()> {
     for file in files {
         if interrupt::requested() {
-            bail!(Interrupted);
+            return Err(interrupted());
         }
         let path = staging.join(&file.path);
         if let Some(dir) = path.parent() {
@@ -123,7 +123,7 @@ fn fill(staging: &Path, files: &[PlannedFile]) -> Result<()> {
 
 fn commit(staging: &Path, root: &Path, target: Target) -> Result<()> {
     if interrupt::requested() {
-        bail!(Interrupted);
+        return Err(interrupted());
     }
     // POSIX rename replaces an empty directory atomically; Windows needs it gone first.
     if cfg!(windows) && target == Target::Empty {
@@ -144,7 +144,7 @@ fn write_missing_files(plan: &Plan) -> Result<Outcome> {
     let result = (|| -> Result<()> {
         for file in &plan.files {
             if interrupt::requested() {
-                bail!(Interrupted);
+                return Err(interrupted());
             }
             let path = plan.root.join(&file.path);
             if let Some(dir) = path.parent() {
@@ -233,6 +233,10 @@ fn make_executable(handle: &fs::File) -> io::Result<()> {
 #[cfg(not(unix))]
 fn make_executable(_: &fs::File) -> io::Result<()> {
     Ok(())
+}
+
+fn interrupted() -> anyhow::Error {
+    anyhow::Error::new(Interrupted).context("stopped; nothing was written")
 }
 
 fn parent_of(root: &Path) -> PathBuf {

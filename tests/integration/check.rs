@@ -196,3 +196,93 @@ fn check_of_a_plugin_without_a_backend_says_so() {
         .code(2)
         .stderr(predicate::str::contains("has no \"executable\""));
 }
+
+#[test]
+fn a_malformed_query_fails_that_query_not_the_plugin() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "badquery", "acme");
+    let (report, output) = check_json(&scratch, &root, &["--query", r#"{"constant":"six"}"#]);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    let query = step(&report, "QueryData");
+    assert_eq!(query["status"], "failed");
+    assert!(
+        query["detail"].as_str().unwrap().starts_with("refId A:"),
+        "{query}"
+    );
+    // The plugin kept serving: the calls after the bad query still answered.
+    assert_eq!(
+        step(&report, "CollectMetrics")["status"],
+        "passed",
+        "{report:#}"
+    );
+}
+
+#[test]
+fn secure_settings_never_reach_the_logs() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "secret", "acme");
+    let secret = "Sup3rS3cretValue";
+    // Malformed jsonData makes the health check fail, so the report includes the plugin's logs,
+    // which RUST_LOG=trace makes as verbose as they get.
+    let output = scratch
+        .cmd()
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", shared_cargo_target())
+        .env("RUST_LOG", "trace")
+        .args([
+            "check",
+            "--json",
+            "--timeout",
+            "60",
+            "--json-data",
+            r#"{"path":["x"]}"#,
+        ])
+        .args(["--secure", &format!("apiKey={secret}")])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let logs = step(&report, "plugin output")["detail"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        logs.lines().count() > 3,
+        "expected trace logs, got:\n{logs}"
+    );
+    assert!(!logs.contains(secret), "the secret was logged:\n{logs}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(secret));
+}
+
+#[test]
+fn ctrl_c_stops_the_check_and_reaps_the_plugin() {
+    let scratch = Scratch::new();
+    let silent = script(&scratch, "silent", "echo $$ > silent.pid\nexec sleep 60");
+    let mut child = scratch
+        .std_cmd()
+        .args(["check", "--timeout", "60", "--exe"])
+        .arg(&silent)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid_file = scratch.path().join("silent.pid");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !pid_file.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // SIGINT to `check` alone, as if only it got the terminal's Ctrl-C.
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    let pid = fs::read_to_string(&pid_file).unwrap();
+    let proc_status =
+        fs::read_to_string(format!("/proc/{}/status", pid.trim())).unwrap_or_default();
+    assert!(
+        proc_status.is_empty() || proc_status.contains("State:\tZ"),
+        "plugin {pid} still runs:\n{proc_status}"
+    );
+}

