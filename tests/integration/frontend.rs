@@ -6,6 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use crate::support::{require_tool, stderr_of, stdout_of, Scratch, VARIANTS};
@@ -92,7 +93,18 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
-/// One `node_modules` for every variant, reinstalled only when the package.json changes.
+/// One `node_modules` for every variant and test, installed from the scenesapp package.json
+/// (the one with the most dependencies), once per run and only when it changed.
+fn node_modules() -> &'static Path {
+    static CACHE: OnceLock<PathBuf> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        require_node();
+        let scratch = Scratch::new();
+        let richest = scratch.generate_as("scenesapp", true, "deps", "acme");
+        shared_node_modules(&fs::read(richest.join("package.json")).unwrap())
+    })
+}
+
 fn shared_node_modules(package_json: &[u8]) -> PathBuf {
     let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/frontend-cache");
     fs::create_dir_all(&cache).unwrap();
@@ -112,15 +124,12 @@ fn shared_node_modules(package_json: &[u8]) -> PathBuf {
 
 #[test]
 fn every_frontend_installs_typechecks_lints_tests_and_builds() {
-    require_node();
-    let scratch = Scratch::new();
-    let richest = scratch.generate_as("scenesapp", true, "deps", "acme");
-    let node_modules = shared_node_modules(&fs::read(richest.join("package.json")).unwrap());
+    let node_modules = node_modules();
     let date = regex::Regex::new(r"^\d{4}-\d{2}-\d{2}$").unwrap();
     for &(kind, backend) in VARIANTS {
         let scratch = Scratch::new();
         let root = scratch.generate(kind, backend);
-        std::os::unix::fs::symlink(&node_modules, root.join("node_modules")).unwrap();
+        std::os::unix::fs::symlink(node_modules, root.join("node_modules")).unwrap();
         let mut timings = Vec::new();
         for script in ["typecheck", "lint", "test:ci", "build"] {
             timings.push(format!(
@@ -169,4 +178,22 @@ fn every_frontend_installs_typechecks_lints_tests_and_builds() {
             );
         }
     }
+}
+
+/// @grafana/ui wants react-data-grid from a GitHub tarball; generated plugins override it with
+/// Grafana's fork on npm. Render a Table, which is built on it, to show the override works.
+#[test]
+fn the_overridden_react_data_grid_renders_a_grafana_table() {
+    let node_modules = node_modules();
+    let grid: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(node_modules.join("react-data-grid/package.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(grid["name"], "@grafana/react-data-grid");
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("panel", false, "grid", "acme");
+    std::os::unix::fs::symlink(node_modules, root.join("node_modules")).unwrap();
+    let test = include_str!("../fixtures/react-data-grid-override.test.tsx");
+    fs::write(root.join("src/override.test.tsx"), test).unwrap();
+    run(&root, "npx", &["jest", "src/override.test.tsx"]);
 }
