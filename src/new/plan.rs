@@ -37,10 +37,10 @@ pub fn plan(answers: &Answers) -> Result<Plan> {
 
 fn layers(answers: &Answers) -> Result<Vec<Layer>> {
     let kind = answers.id.kind;
-    let mut layers = vec![
-        Layer::get("base")?,
-        Layer::get(&format!("frontend/{}", kind.as_str()))?,
-    ];
+    let mut layers = vec![Layer::get("base")?];
+    for frontend in kind.frontend_layers() {
+        layers.push(Layer::get(&format!("frontend/{frontend}"))?);
+    }
     if answers.backend {
         if let Some(backend) = kind.backend_layer() {
             layers.push(Layer::get(&format!("backend/{}", backend.as_str()))?);

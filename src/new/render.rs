@@ -291,6 +291,7 @@ mod tests {
     fn every_layer_folder_exists() {
         for path in [
             "base",
+            "frontend/_apps",
             "frontend/app",
             "frontend/datasource",
             "frontend/panel",

@@ -58,6 +58,17 @@ impl PluginKind {
         }
     }
 
+    /// The kind's frontend template layers under `templates/frontend/`, in order. Both app kinds
+    /// share `_apps` (the configuration page and its tests) before their own folder.
+    pub fn frontend_layers(self) -> &'static [&'static str] {
+        match self {
+            Self::App => &["_apps", "app"],
+            Self::Datasource => &["datasource"],
+            Self::Panel => &["panel"],
+            Self::ScenesApp => &["_apps", "scenesapp"],
+        }
+    }
+
     /// Grafana runs no backend for panels; every other kind may have one.
     pub fn backend_layer(self) -> Option<BackendLayer> {
         match self {
@@ -107,6 +118,13 @@ mod tests {
             PluginKind::ScenesApp.backend_layer(),
             Some(BackendLayer::App)
         );
+    }
+
+    #[test]
+    fn each_kind_ends_with_its_own_frontend_folder() {
+        for kind in PluginKind::ALL {
+            assert_eq!(kind.frontend_layers().last(), Some(&kind.as_str()));
+        }
     }
 
     #[test]
