@@ -126,7 +126,9 @@ async fn execute(plan: &Plan) -> Result<Report> {
     let exit = running.stop().await;
     outcome.context("stopped the check; the plugin process was killed")?;
     // A failed handshake already shows the plugin's stderr; later failures show it here.
-    let failed_later = report.first_failure().is_some_and(|step| step.step != "handshake");
+    let failed_later = report
+        .first_failure()
+        .is_some_and(|step| step.step != "handshake");
     if failed_later {
         let stderr = running.output().text();
         if !stderr.is_empty() {

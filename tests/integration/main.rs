@@ -7,4 +7,5 @@ mod check;
 mod frontend;
 mod new;
 mod prompts;
+mod properties;
 mod snapshots;
