@@ -1,14 +1,20 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use create_grafana_plugin::{cli::Cli, error::exit_code, run};
+use create_grafana_plugin::error::{exit_code, EXIT_INTERRUPTED};
+use create_grafana_plugin::{cli::Cli, run};
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            let code = exit_code(&error);
+            if code == EXIT_INTERRUPTED {
+                // A prompt hides the cursor; give it back whoever noticed Ctrl-C first.
+                let _ = console::Term::stderr().show_cursor();
+            }
             eprintln!("{} {error:#}", console::style("error:").red().bold());
-            ExitCode::from(exit_code(&error))
+            ExitCode::from(code)
         }
     }
 }
