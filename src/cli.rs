@@ -25,6 +25,10 @@ pub enum Command {
     New(NewArgs),
     /// Start the plugin's backend the way Grafana does and prove it answers
     Check(CheckArgs),
+    /// Compile the backend for Grafana's platforms into dist/, with the frontend
+    Build(BuildArgs),
+    /// Zip dist/ for distribution: one archive for all platforms and one per platform
+    Package(PackageArgs),
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +151,59 @@ pub struct CheckArgs {
     /// Print one JSON object with every step, its status and milliseconds
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Targets: linux, linux-arm64, linux-arm, darwin, darwin-arm64, windows, \
+all.\nExample: create-grafana-plugin build --target linux --target darwin-arm64"
+)]
+pub struct BuildArgs {
+    /// Plugin directory, or any directory inside it [default: .]
+    pub dir: Option<PathBuf>,
+
+    /// Platform to build the backend for (repeatable) [default: this machine]
+    #[arg(
+        short,
+        long = "target",
+        value_name = "TARGET",
+        help_heading = "Backend"
+    )]
+    pub targets: Vec<String>,
+
+    /// Build without optimisations (faster to compile, larger and slower binaries)
+    #[arg(long, help_heading = "Backend")]
+    pub debug: bool,
+
+    /// Number of parallel compile jobs, passed to cargo [default: number of CPUs]
+    #[arg(short, long, value_name = "N", help_heading = "Backend")]
+    pub jobs: Option<u32>,
+
+    /// Also run `npm run build`; fail if node_modules is missing [default: when installed]
+    #[arg(long, conflicts_with = "no_frontend", help_heading = "Frontend")]
+    pub frontend: bool,
+
+    /// Build only the backend, leaving the frontend files in dist/ as they are
+    #[arg(long, help_heading = "Frontend")]
+    pub no_frontend: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Writes <id>-<version>.zip and <id>-<version>.<os>_<arch>.zip, each with a \
+.sha256 file.\nExample: create-grafana-plugin build --target all && create-grafana-plugin package"
+)]
+pub struct PackageArgs {
+    /// Plugin directory, or any directory inside it [default: .]
+    pub dir: Option<PathBuf>,
+
+    /// Platform whose executable must be included (repeatable) [default: those in dist/]
+    #[arg(short, long = "target", value_name = "TARGET")]
+    pub targets: Vec<String>,
+
+    /// Directory for the archives [default: <plugin>/artifacts]
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 impl NewArgs {

@@ -2,13 +2,17 @@
 //!
 //! The binary is a thin shell around [`run`]; the commands live in their own modules.
 
+pub mod build;
 pub mod cargo;
 pub mod check;
 pub mod cli;
 pub mod error;
 pub mod interrupt;
 pub mod new;
+pub mod package;
 pub mod plugin;
+pub mod source_date;
+pub mod target;
 pub mod ui;
 
 use anyhow::Result;
@@ -21,5 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::New(args) => new::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Package(args) => package::run(&args),
     }
 }

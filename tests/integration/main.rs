@@ -3,9 +3,11 @@
 mod support;
 
 mod backends;
+mod build;
 mod check;
 mod frontend;
 mod new;
+mod package;
 mod prompts;
 mod properties;
 mod snapshots;

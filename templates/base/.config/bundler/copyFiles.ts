@@ -4,9 +4,16 @@ import { hasCatalogReadme, readPackageJson, readPluginJson } from './utils';
 
 type BuildMode = 'production' | 'development';
 
+/** The build date: SOURCE_DATE_EPOCH (seconds, for reproducible builds) when set, else today. */
+function buildDate(): string {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  const date = process.env.SOURCE_DATE_EPOCH && Number.isInteger(epoch) ? new Date(epoch * 1000) : new Date();
+  return date.toISOString().slice(0, 10);
+}
+
 /** Fills the placeholders that plugin.json and the README may contain. */
 function fillPlaceholders(text: string, pluginId: string): string {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = buildDate();
   return text
     .replace(/%VERSION%/g, readPackageJson().version)
     .replace(/%TODAY%/g, today)

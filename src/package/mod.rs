@@ -1,0 +1,231 @@
+//! `create-grafana-plugin package`: zip `dist/` the way Grafana's signing and catalog expect it,
+//! one archive for every platform and one per platform, each with a SHA-256 checksum file.
+
+mod archive;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::build::{is_backend_file, DIST};
+use crate::cli::PackageArgs;
+use crate::plugin::{find_root, Manifest};
+use crate::target::{self, BuildTarget, TARGETS};
+use crate::{bad_input, interrupt};
+
+use archive::Archive;
+
+/// What is in `dist/`, checked against what plugin.json promises.
+struct Contents {
+    id: String,
+    version: String,
+    /// Relative paths with `/`, sorted.
+    files: Vec<String>,
+    /// Platforms whose executable is present, in table order.
+    platforms: Vec<&'static BuildTarget>,
+    executable: Option<String>,
+}
+
+pub fn run(args: &PackageArgs) -> Result<()> {
+    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let root = find_root(&start)?;
+    let manifest = Manifest::read(&root)?;
+    let dist = root.join(DIST);
+    let contents = read_dist(&dist, &manifest, &args.targets)?;
+    let out = args.out.clone().unwrap_or_else(|| root.join("artifacts"));
+    let archives = plan(&contents);
+    let _deferred = interrupt::Deferred::start();
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let mut written = Vec::new();
+    for archive in &archives {
+        written.push(archive.write(&dist, &contents.id, &out)?);
+    }
+    for (path, digest) in written {
+        println!("{digest}  {}", path.display());
+    }
+    Ok(())
+}
+
+/// The archives to write: everything, then one per platform without the other platforms'
+/// executables.
+fn plan(contents: &Contents) -> Vec<Archive> {
+    let stem = format!("{}-{}", contents.id, contents.version);
+    let mut archives = vec![Archive {
+        name: format!("{stem}.zip"),
+        files: contents.files.clone(),
+    }];
+    let Some(executable) = &contents.executable else {
+        return archives;
+    };
+    let is_backend = is_backend_file(executable);
+    for platform in &contents.platforms {
+        let own = platform.file_name(executable);
+        archives.push(Archive {
+            name: format!("{stem}.{}_{}.zip", platform.os.as_str(), platform.arch),
+            files: contents
+                .files
+                .iter()
+                .filter(|f| !is_backend(f) || **f == own)
+                .cloned()
+                .collect(),
+        });
+    }
+    archives
+}
+
+fn read_dist(dist: &Path, manifest: &Manifest, required: &[String]) -> Result<Contents> {
+    let built = dist.join("plugin.json");
+    let text = std::fs::read_to_string(&built).map_err(|error| {
+        bad_input!(
+            "cannot read {}: {error}\n  help: build the plugin first: `npm run build` and \
+             `create-grafana-plugin build`",
+            built.display()
+        )
+    })?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| bad_input!("{} is not valid JSON: {error}", built.display()))?;
+    let version = json["info"]["version"].as_str().unwrap_or_default();
+    if version.is_empty() || version.contains('%') {
+        return Err(bad_input!(
+            "{} has no filled-in info.version (found `{version}`)\n  help: rebuild dist/ with \
+             `create-grafana-plugin build` or `npm run build`, which replace %VERSION%",
+            built.display()
+        ));
+    }
+    if !dist.join("module.js").is_file() {
+        return Err(bad_input!(
+            "{} has no module.js, which Grafana loads for every plugin\n  help: build the \
+             frontend: `npm install` once, then `create-grafana-plugin build`",
+            dist.display()
+        ));
+    }
+    let files = list(dist)?;
+    let executable = manifest
+        .backend
+        .then(|| manifest.require_executable(dist))
+        .transpose()?;
+    let platforms: Vec<&'static BuildTarget> = match executable {
+        Some(exe) => TARGETS
+            .iter()
+            .filter(|t| files.contains(&t.file_name(exe)))
+            .collect(),
+        None => Vec::new(),
+    };
+    if let Some(exe) = executable {
+        require_platforms(dist, exe, &platforms, required)?;
+    }
+    Ok(Contents {
+        id: manifest.id.clone(),
+        version: version.to_owned(),
+        files,
+        platforms,
+        executable: executable.map(str::to_owned),
+    })
+}
+
+/// Refuses when an executable that plugin.json promises (or that `--target` asks for) is missing.
+fn require_platforms(
+    dist: &Path,
+    exe: &str,
+    present: &[&'static BuildTarget],
+    required: &[String],
+) -> Result<()> {
+    let wanted = match required.is_empty() {
+        true => Vec::new(),
+        false => target::resolve(required)?,
+    };
+    let missing: Vec<&BuildTarget> = wanted
+        .into_iter()
+        .filter(|t| !present.contains(t))
+        .collect();
+    if present.is_empty() || !missing.is_empty() {
+        let names: Vec<String> = match missing.is_empty() {
+            true => vec![format!("{exe}_<os>_<arch>")],
+            false => missing.iter().map(|t| t.file_name(exe)).collect(),
+        };
+        let targets: Vec<&str> = match missing.is_empty() {
+            true => vec!["all"],
+            false => missing.iter().map(|t| t.name).collect(),
+        };
+        return Err(bad_input!(
+            "{} lacks the backend executable{} {}, which plugin.json promises with \"executable\": \
+             \"{exe}\"\n  help: create-grafana-plugin build --target {}",
+            dist.display(),
+            if names.len() > 1 { "s" } else { "" },
+            names.join(", "),
+            targets.join(" --target ")
+        ));
+    }
+    Ok(())
+}
+
+fn list(dist: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dist).min_depth(1).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("reading {}", dist.display()))?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dist).expect("walked below dist");
+            files.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents(platforms: &[usize]) -> Contents {
+        let mut files = vec!["module.js".to_owned(), "plugin.json".to_owned()];
+        files.extend(platforms.iter().map(|&i| TARGETS[i].file_name("gpx_wx")));
+        files.sort();
+        Contents {
+            id: "acme-wx-datasource".into(),
+            version: "1.0.0".into(),
+            files,
+            platforms: platforms.iter().map(|&i| &TARGETS[i]).collect(),
+            executable: Some("gpx_wx".into()),
+        }
+    }
+
+    #[test]
+    fn per_platform_archives_hold_only_their_executable() {
+        let archives = plan(&contents(&[0, 5]));
+        let names: Vec<&str> = archives.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "acme-wx-datasource-1.0.0.zip",
+                "acme-wx-datasource-1.0.0.linux_amd64.zip",
+                "acme-wx-datasource-1.0.0.windows_amd64.zip"
+            ]
+        );
+        assert_eq!(archives[0].files.len(), 4);
+        assert_eq!(
+            archives[2].files,
+            ["gpx_wx_windows_amd64.exe", "module.js", "plugin.json"]
+        );
+    }
+
+    #[test]
+    fn frontend_only_plugins_get_one_archive() {
+        let mut c = contents(&[]);
+        c.executable = None;
+        assert_eq!(plan(&c).len(), 1);
+    }
+
+    #[test]
+    fn missing_executables_are_named_with_the_fix() {
+        let present = [&TARGETS[0]];
+        let error = require_platforms(Path::new("dist"), "gpx_wx", &present, &["darwin".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("gpx_wx_darwin_amd64"), "{error}");
+        assert!(error.contains("build --target darwin"), "{error}");
+        let error = require_platforms(Path::new("dist"), "gpx_wx", &[], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("build --target all"), "{error}");
+        assert!(require_platforms(Path::new("dist"), "gpx_wx", &present, &[]).is_ok());
+    }
+}

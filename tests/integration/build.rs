@@ -1,0 +1,358 @@
+//! `build` on generated plugins: real cross-compiles whose headers are read back, the Linux
+//! binaries checked the way Grafana starts them (arm ones under qemu-user), and every refusal
+//! leaving the plugin exactly as it was.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
+use object::{Architecture, BinaryFormat, Endianness, Object};
+
+use crate::support::{require_tool, shared_cargo_target, stderr_of, stdout_of, tree, Scratch};
+
+/// 2026-11-23 12:00:00 UTC: dist/plugin.json must carry this day, whatever the clock says.
+const EPOCH: &str = "1795435200";
+
+fn build(scratch: &Scratch, root: &Path, args: &[&str]) -> std::process::Output {
+    scratch
+        .cmd()
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", shared_cargo_target())
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("build")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn assert_built(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "build failed\n--- stdout\n{}\n--- stderr\n{}",
+        stdout_of(output),
+        stderr_of(output)
+    );
+}
+
+/// What the file's headers say, read independently of the tool's own check.
+#[derive(Debug, PartialEq, Eq)]
+struct Header {
+    format: BinaryFormat,
+    arch: Architecture,
+    /// ELF only: whether a program interpreter (dynamic loader) is requested.
+    interpreter: bool,
+}
+
+fn header(path: &Path) -> Header {
+    let data = fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let file = object::File::parse(&*data).unwrap();
+    let interpreter = match file.format() {
+        BinaryFormat::Elf if file.is_64() => {
+            has_interp::<object::elf::FileHeader64<Endianness>>(&data)
+        }
+        BinaryFormat::Elf => has_interp::<object::elf::FileHeader32<Endianness>>(&data),
+        _ => false,
+    };
+    Header {
+        format: file.format(),
+        arch: file.architecture(),
+        interpreter,
+    }
+}
+
+fn has_interp<H: FileHeader<Endian = Endianness>>(data: &[u8]) -> bool {
+    let elf = ElfFile::<H>::parse(data).unwrap();
+    let endian = elf.endian();
+    elf.elf_program_headers()
+        .iter()
+        .any(|ph| ph.p_type(endian) == object::elf::PT_INTERP)
+}
+
+fn assert_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o111, 0o111, "{} is not executable", path.display());
+}
+
+/// `check` against a built executable, optionally through an emulator, as Grafana would start it.
+fn check_passes(scratch: &Scratch, root: &Path, exe: &Path, emulator: Option<&Path>) {
+    let exe = match emulator {
+        None => exe.to_owned(),
+        Some(qemu) => {
+            let wrapper = scratch.path().join(format!(
+                "run-{}",
+                exe.file_name().unwrap().to_string_lossy()
+            ));
+            fs::write(
+                &wrapper,
+                format!(
+                    "#!/bin/sh\nexec {} {} \"$@\"\n",
+                    qemu.display(),
+                    exe.display()
+                ),
+            )
+            .unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755)).unwrap();
+            wrapper
+        }
+    };
+    let output = scratch
+        .cmd()
+        .current_dir(root)
+        .args(["check", "--json", "--timeout", "60", "--exe"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", stderr_of(&output)));
+    assert!(output.status.success(), "{}: {report:#}", exe.display());
+    assert_eq!(report["passed"], true, "{report:#}");
+}
+
+#[test]
+fn linux_builds_are_static_named_for_grafana_and_pass_check() {
+    for kind in ["datasource", "app"] {
+        let scratch = Scratch::new();
+        let root = scratch.generate_as(kind, true, &format!("{kind}build"), "acme");
+        let output = build(&scratch, &root, &["--target", "linux"]);
+        assert_built(&output);
+        let exe = root.join(format!("dist/gpx_{kind}build_linux_amd64"));
+        assert!(
+            stdout_of(&output).contains(&format!("dist/gpx_{kind}build_linux_amd64")),
+            "{}",
+            stdout_of(&output)
+        );
+        assert_eq!(
+            header(&exe),
+            Header {
+                format: BinaryFormat::Elf,
+                arch: Architecture::X86_64,
+                interpreter: false
+            }
+        );
+        assert_executable(&exe);
+        check_passes(&scratch, &root, &exe, None);
+
+        // plugin.json and the files create-plugin's build copies, placeholders filled.
+        let manifest: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(root.join("dist/plugin.json")).unwrap())
+                .unwrap();
+        assert_eq!(manifest["info"]["version"], "1.0.0");
+        assert_eq!(manifest["info"]["updated"], "2026-11-23");
+        for file in ["README.md", "CHANGELOG.md", "LICENSE", "img/logo.svg"] {
+            assert!(
+                root.join("dist").join(file).is_file(),
+                "{kind}: dist/{file}"
+            );
+        }
+
+        // No --target means this machine; an up-to-date build relinks nothing and keeps dist/.
+        let again = build(&scratch, &root, &[]);
+        assert_built(&again);
+        assert!(
+            stdout_of(&again).contains("linux "),
+            "{}",
+            stdout_of(&again)
+        );
+        assert!(exe.is_file());
+    }
+}
+
+#[test]
+fn every_target_builds_with_the_toolchains_the_test_script_installs() {
+    let zig_hint =
+        "scripts/test installs it (pip install ziglang cargo-zigbuild in target/tools/zig)";
+    require_tool("cargo-zigbuild", zig_hint);
+    let qemu_hint = "apt-get install qemu-user-static";
+    let qemu_arm64 = require_tool("qemu-aarch64-static", qemu_hint);
+    let qemu_arm = require_tool("qemu-arm-static", qemu_hint);
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "everywhere", "acme");
+    let output = build(&scratch, &root, &["--target", "all"]);
+    assert_built(&output);
+    eprintln!("{}", stdout_of(&output));
+    let expected = [
+        ("linux_amd64", BinaryFormat::Elf, Architecture::X86_64),
+        ("linux_arm64", BinaryFormat::Elf, Architecture::Aarch64),
+        ("linux_arm", BinaryFormat::Elf, Architecture::Arm),
+        ("darwin_amd64", BinaryFormat::MachO, Architecture::X86_64),
+        ("darwin_arm64", BinaryFormat::MachO, Architecture::Aarch64),
+        ("windows_amd64.exe", BinaryFormat::Pe, Architecture::X86_64),
+    ];
+    for (suffix, format, arch) in expected {
+        let exe = root.join(format!("dist/gpx_everywhere_{suffix}"));
+        let found = header(&exe);
+        assert_eq!((found.format, found.arch), (format, arch), "{suffix}");
+        assert!(!found.interpreter, "{suffix} is dynamically linked");
+        assert_executable(&exe);
+    }
+    let dist = root.join("dist");
+    check_passes(
+        &scratch,
+        &root,
+        &dist.join("gpx_everywhere_linux_arm64"),
+        Some(&qemu_arm64),
+    );
+    check_passes(
+        &scratch,
+        &root,
+        &dist.join("gpx_everywhere_linux_arm"),
+        Some(&qemu_arm),
+    );
+}
+
+#[test]
+fn a_compile_error_shows_cargo_diagnostics_and_keeps_dist() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "broken", "acme");
+    fs::create_dir(root.join("dist")).unwrap();
+    fs::write(
+        root.join("dist/gpx_broken_linux_amd64"),
+        "the previous build",
+    )
+    .unwrap();
+    let main = root.join("pkg/main.rs");
+    let source = fs::read_to_string(&main).unwrap();
+    fs::write(
+        &main,
+        format!("{source}\nfn broken() -> u32 {{ \"not a number\" }}\n"),
+    )
+    .unwrap();
+    let before = tree(&root);
+    let output = build(&scratch, &root, &["--target", "linux"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("error[E0308]: mismatched types"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("failed"), "{stderr}");
+    // The shared CARGO_TARGET_DIR is outside the plugin, so nothing in it may change.
+    assert_eq!(tree(&root), before);
+}
+
+/// A `rustc` that reports a sysroot holding only the given standard libraries.
+fn fake_rustc(scratch: &Scratch, installed: &[&str]) -> PathBuf {
+    let sysroot = scratch.path().join("sysroot");
+    for triple in installed {
+        fs::create_dir_all(sysroot.join("lib/rustlib").join(triple).join("lib")).unwrap();
+    }
+    fs::create_dir_all(sysroot.join("lib/rustlib")).unwrap();
+    let rustc = scratch.path().join("fake-rustc");
+    fs::write(&rustc, format!("#!/bin/sh\necho {}\n", sysroot.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&rustc, fs::Permissions::from_mode(0o755)).unwrap();
+    rustc
+}
+
+/// Every refusal: exit 2, a message that says what to do, and not one file touched.
+#[test]
+fn refusals_explain_and_change_nothing() {
+    let scratch = Scratch::new();
+    let plugin = scratch.generate_as("datasource", true, "refused", "acme");
+    let panel = scratch.generate_as("panel", false, "lonely", "acme");
+    let no_exe = scratch.generate_as("app", true, "noexe", "acme");
+    let manifest = no_exe.join("src/plugin.json");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        text.replace("\"executable\": \"gpx_noexe\",", ""),
+    )
+    .unwrap();
+    let empty = scratch.path().join("elsewhere");
+    fs::create_dir(&empty).unwrap();
+    let without_std = fake_rustc(&scratch, &["x86_64-unknown-linux-gnu"]);
+    let with_windows_std = fake_rustc(&scratch, &["x86_64-pc-windows-gnu"]);
+    let bare_path = scratch.path().join("bin");
+    fs::create_dir(&bare_path).unwrap();
+
+    type Case<'a> = (
+        &'a str,
+        &'a Path,
+        Vec<&'a str>,
+        Vec<(&'a str, &'a Path)>,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "unknown target",
+            &plugin,
+            vec!["--target", "freebsd"],
+            vec![],
+            "valid targets are linux, linux-arm64, linux-arm, darwin, darwin-arm64, windows, all",
+        ),
+        (
+            "not a plugin",
+            &empty,
+            vec![],
+            vec![],
+            "create one with `create-grafana-plugin new`",
+        ),
+        (
+            "no executable",
+            &no_exe,
+            vec!["--target", "linux"],
+            vec![],
+            "\"executable\": \"gpx_<name>\"",
+        ),
+        (
+            "panel with a target",
+            &panel,
+            vec!["--target", "linux"],
+            vec![],
+            "leave out --target",
+        ),
+        (
+            "nothing to build",
+            &panel,
+            vec![],
+            vec![],
+            "run `npm install`",
+        ),
+        (
+            "frontend not installed",
+            &plugin,
+            vec!["--frontend"],
+            vec![],
+            "run `npm install` there first",
+        ),
+        (
+            "missing standard library",
+            &plugin,
+            vec!["--target", "linux-arm64"],
+            vec![("RUSTC", &without_std)],
+            "rustup target add aarch64-unknown-linux-musl",
+        ),
+        (
+            "missing linker",
+            &plugin,
+            vec!["--target", "windows"],
+            vec![("RUSTC", &with_windows_std), ("PATH", &bare_path)],
+            "apt-get install gcc-mingw-w64-x86-64   (instead of zig, for windows only)",
+        ),
+        (
+            "macOS without zig",
+            &plugin,
+            vec!["--target", "darwin"],
+            vec![("RUSTC", &without_std), ("PATH", &bare_path)],
+            "rustup target add x86_64-apple-darwin",
+        ),
+    ];
+    for (name, dir, args, env, expected) in cases {
+        let before = scratch.tree();
+        let mut cmd = scratch.cmd();
+        cmd.current_dir(dir).arg("build").args(&args);
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        let output = cmd.output().unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{name}: expected `{expected}` in:\n{stderr}"
+        );
+        assert_eq!(scratch.tree(), before, "{name}: files changed");
+    }
+}

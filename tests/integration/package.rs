@@ -1,0 +1,162 @@
+//! `package`: the archives unzip to dist/ under one folder named after the plugin id, per-platform
+//! archives hold only their executable, checksums match, and a dist/ that lacks what plugin.json
+//! promises is refused without writing anything.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::support::{stderr_of, stdout_of, Scratch};
+
+/// A dist/ as `build --target linux --target windows` plus the frontend build leave it.
+fn fake_dist(root: &Path) {
+    let dist = root.join("dist");
+    fs::create_dir_all(dist.join("img")).unwrap();
+    let manifest = fs::read_to_string(root.join("src/plugin.json"))
+        .unwrap()
+        .replace("%VERSION%", "1.0.0")
+        .replace("%TODAY%", "2026-11-23");
+    fs::write(dist.join("plugin.json"), manifest).unwrap();
+    fs::write(dist.join("module.js"), "define([], function () {});").unwrap();
+    fs::write(dist.join("img/logo.svg"), "<svg/>").unwrap();
+    for name in ["gpx_wx_linux_amd64", "gpx_wx_windows_amd64.exe"] {
+        fs::write(dist.join(name), format!("binary {name}")).unwrap();
+    }
+}
+
+fn unzip(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    let mut files = BTreeMap::new();
+    for index in 0..zip.len() {
+        let mut entry = zip.by_index(index).unwrap();
+        if entry.is_file() {
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            files.insert(entry.name().to_owned(), bytes);
+        }
+    }
+    files
+}
+
+fn prefixed(tree: BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<String, Vec<u8>> {
+    tree.into_iter()
+        .filter(|(_, bytes)| bytes != b"<dir>")
+        .map(|(path, bytes)| (format!("{prefix}/{path}"), bytes))
+        .collect()
+}
+
+#[test]
+fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "wx", "acme");
+    fake_dist(&root);
+    let output = scratch
+        .cmd()
+        .current_dir(&root)
+        .arg("package")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let artifacts = root.join("artifacts");
+    let id = "acme-wx-datasource";
+    let all = unzip(&artifacts.join(format!("{id}-1.0.0.zip")));
+    let dist = prefixed(crate::support::tree(&root.join("dist")), id);
+    assert_eq!(all, dist);
+
+    let linux = unzip(&artifacts.join(format!("{id}-1.0.0.linux_amd64.zip")));
+    let mut expected = dist.clone();
+    expected.remove(&format!("{id}/gpx_wx_windows_amd64.exe"));
+    assert_eq!(linux, expected);
+    assert!(!artifacts
+        .join(format!("{id}-1.0.0.darwin_amd64.zip"))
+        .exists());
+
+    // Each archive has a checksum file in sha256sum's format, and stdout lists them all.
+    let mut names: Vec<String> = fs::read_dir(&artifacts)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "acme-wx-datasource-1.0.0.linux_amd64.zip",
+            "acme-wx-datasource-1.0.0.linux_amd64.zip.sha256",
+            "acme-wx-datasource-1.0.0.windows_amd64.zip",
+            "acme-wx-datasource-1.0.0.windows_amd64.zip.sha256",
+            "acme-wx-datasource-1.0.0.zip",
+            "acme-wx-datasource-1.0.0.zip.sha256",
+        ]
+    );
+    for zip in names.iter().filter(|n| n.ends_with(".zip")) {
+        let digest: String = Sha256::digest(fs::read(artifacts.join(zip)).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let sums = fs::read_to_string(artifacts.join(format!("{zip}.sha256"))).unwrap();
+        assert_eq!(sums, format!("{digest}  {zip}\n"));
+        assert!(stdout_of(&output).contains(&digest));
+    }
+
+    // Packaging the same dist/ again gives the same bytes.
+    let first = fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap();
+    let again = scratch
+        .cmd()
+        .current_dir(&root)
+        .arg("package")
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", stderr_of(&again));
+    assert_eq!(
+        fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap(),
+        first
+    );
+}
+
+#[test]
+fn a_dist_missing_what_plugin_json_promises_is_refused() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "wx", "acme");
+    let run = |args: &[&str], expected: &str| {
+        let before = scratch.tree();
+        let output = scratch
+            .cmd()
+            .current_dir(&root)
+            .arg("package")
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{args:?}: expected `{expected}` in {stderr}"
+        );
+        assert_eq!(scratch.tree(), before, "{args:?}: files changed");
+    };
+    run(&[], "build the plugin first");
+    fake_dist(&root);
+    run(
+        &["--target", "darwin-arm64"],
+        "lacks the backend executable gpx_wx_darwin_arm64",
+    );
+    run(
+        &["--target", "darwin-arm64"],
+        "create-grafana-plugin build --target darwin-arm64",
+    );
+    for name in ["gpx_wx_linux_amd64", "gpx_wx_windows_amd64.exe"] {
+        fs::remove_file(root.join("dist").join(name)).unwrap();
+    }
+    run(&[], "create-grafana-plugin build --target all");
+    fake_dist(&root);
+    let manifest = root.join("dist/plugin.json");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replace("\"1.0.0\"", "\"%VERSION%\"")).unwrap();
+    run(&[], "which replace %VERSION%");
+    fake_dist(&root);
+    fs::remove_file(root.join("dist/module.js")).unwrap();
+    run(&[], "has no module.js");
+}
