@@ -6,11 +6,13 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
+use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
 
-use crate::bad_input;
+use crate::error::Interrupted;
+use crate::{bad_input, interrupt, process};
 
 /// One `cargo build` of the plugin's backend executable.
 #[derive(Clone, Debug, Default)]
@@ -92,15 +94,22 @@ impl Build<'_> {
             cmd.args(["--jobs", &jobs.to_string()]);
         }
         let shown = self.command_line();
-        let mut child = cmd.spawn().map_err(|error| {
+        let mut child = process::own_group(&mut cmd).spawn().map_err(|error| {
             anyhow!(
                 "running `{shown}` in {}: {error}\n  help: install Rust with rustup (https://rustup.rs)",
                 root.display()
             )
         })?;
+        // cargo runs in its own process group and is stopped here on Ctrl-C, with every rustc it
+        // started, so no build outlives the command.
+        let _deferred = interrupt::Deferred::start();
         let stdout = child.stdout.take().context("reading cargo's output")?;
         let stderr = child.stderr.take().context("reading cargo's errors")?;
-        let executable = self.follow(stdout, stderr, on_event)?;
+        let executable = self.follow(stdout, stderr, on_event);
+        if interrupt::requested() {
+            process::stop_group(&mut child);
+            return Err(anyhow::Error::new(Interrupted).context(format!("stopped `{shown}`")));
+        }
         let status = child
             .wait()
             .with_context(|| format!("waiting for `{shown}`"))?;
@@ -138,7 +147,7 @@ impl Build<'_> {
         stdout: impl Read + Send + 'static,
         stderr: impl Read + Send + 'static,
         on_event: &mut dyn FnMut(Event),
-    ) -> Result<Option<PathBuf>> {
+    ) -> Option<PathBuf> {
         enum Line {
             Json(String),
             Stderr(String),
@@ -160,7 +169,13 @@ impl Build<'_> {
         ];
         drop(sender);
         let mut executable = None;
-        for line in receiver {
+        loop {
+            let line = match receiver.recv_timeout(Duration::from_millis(100)) {
+                Ok(line) => line,
+                Err(mpsc::RecvTimeoutError::Timeout) if interrupt::requested() => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             match line {
                 Line::Stderr(text) => on_event(Event::Stderr(text)),
                 Line::Json(text) => {
@@ -179,10 +194,12 @@ impl Build<'_> {
                 }
             }
         }
-        for reader in readers {
-            let _ = reader.join();
+        if !interrupt::requested() {
+            for reader in readers {
+                let _ = reader.join();
+            }
         }
-        Ok(executable)
+        executable
     }
 
     fn executable_in(&self, message: &Message) -> Option<PathBuf> {

@@ -1,19 +1,20 @@
 //! Ctrl-C handling. While nothing is on disk yet the process simply ends (after giving the cursor
 //! back, which prompts hide); while files are being written, the writer is told to undo its work.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::Context;
 
 use crate::error::EXIT_INTERRUPTED;
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
-static DEFERRED: AtomicBool = AtomicBool::new(false);
+/// How many [`Deferred`] guards are alive; they nest (a build inside a command that cleans up).
+static DEFERRED: AtomicUsize = AtomicUsize::new(0);
 
 pub fn install() -> anyhow::Result<()> {
     ctrlc::set_handler(|| {
         REQUESTED.store(true, Ordering::SeqCst);
-        if !DEFERRED.load(Ordering::SeqCst) {
+        if DEFERRED.load(Ordering::SeqCst) == 0 {
             let _ = console::Term::stderr().show_cursor();
             eprintln!();
             std::process::exit(EXIT_INTERRUPTED.into());
@@ -28,14 +29,14 @@ pub struct Deferred(());
 
 impl Deferred {
     pub fn start() -> Self {
-        DEFERRED.store(true, Ordering::SeqCst);
+        DEFERRED.fetch_add(1, Ordering::SeqCst);
         Deferred(())
     }
 }
 
 impl Drop for Deferred {
     fn drop(&mut self) {
-        DEFERRED.store(false, Ordering::SeqCst);
+        DEFERRED.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

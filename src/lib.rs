@@ -11,6 +11,7 @@ pub mod interrupt;
 pub mod new;
 pub mod package;
 pub mod plugin;
+pub mod process;
 pub mod source_date;
 pub mod target;
 pub mod ui;

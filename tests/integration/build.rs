@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
 use object::{Architecture, BinaryFormat, Endianness, Object};
@@ -355,4 +356,70 @@ fn refusals_explain_and_change_nothing() {
         );
         assert_eq!(scratch.tree(), before, "{name}: files changed");
     }
+}
+
+/// Processes whose working directory is inside `dir`: what a build left running.
+fn processes_in(dir: &Path) -> Vec<String> {
+    let dir = fs::canonicalize(dir).unwrap();
+    fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let cwd = fs::read_link(entry.path().join("cwd")).ok()?;
+            let cmdline = fs::read_to_string(entry.path().join("cmdline")).ok()?;
+            cwd.starts_with(&dir).then(|| {
+                format!(
+                    "{}: {}",
+                    entry.file_name().to_string_lossy(),
+                    cmdline.replace('\0', " ")
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn ctrl_c_during_a_build_stops_cargo_and_every_rustc_and_keeps_dist() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "stopped", "acme");
+    fs::create_dir(root.join("dist")).unwrap();
+    fs::write(
+        root.join("dist/gpx_stopped_linux_amd64"),
+        "the previous build",
+    )
+    .unwrap();
+    let before = tree(&root);
+    // A target directory of its own, so cargo is compiling (not waiting for a lock) when stopped.
+    let mut child = scratch
+        .std_cmd()
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["build", "--target", "linux"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !root.join("target/release").is_dir() && started.elapsed().as_secs() < 120 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert!(!processes_in(&root).is_empty(), "the build was not running");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    // rustc processes end on their own SIGTERM; give them a moment to go.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !processes_in(&root).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(processes_in(&root), Vec::<String>::new());
+    let mut after = tree(&root);
+    after.retain(|path, _| !path.starts_with("target"));
+    assert_eq!(after, before);
 }
