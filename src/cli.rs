@@ -29,6 +29,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Zip dist/ for distribution: one archive for all platforms and one per platform
     Package(PackageArgs),
+    /// Rebuild the backend on every save and restart it (in Grafana's container, or --local)
+    Dev(DevArgs),
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +206,37 @@ pub struct PackageArgs {
     /// Directory for the archives [default: <plugin>/artifacts]
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without --local the backend goes to dist/ for the Grafana that \
+`docker compose up` starts.\nExample: create-grafana-plugin dev --local --no-frontend"
+)]
+pub struct DevArgs {
+    /// Plugin directory, or any directory inside it [default: .]
+    pub dir: Option<PathBuf>,
+
+    /// Run the backend here, started as Grafana starts it, and show its CheckHealth after each build
+    #[arg(long)]
+    pub local: bool,
+
+    /// Do not run the frontend watcher (`npm run dev`)
+    #[arg(long)]
+    pub no_frontend: bool,
+
+    /// What to build for [default: linux, or host with --local]
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub target: Option<DevTarget>,
+}
+
+/// Where a development build runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DevTarget {
+    /// Linux for this machine's architecture, as Grafana's container runs it
+    Linux,
+    /// This machine, with cargo's default target
+    Host,
 }
 
 impl NewArgs {

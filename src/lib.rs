@@ -6,6 +6,7 @@ pub mod build;
 pub mod cargo;
 pub mod check;
 pub mod cli;
+pub mod dev;
 pub mod error;
 pub mod interrupt;
 pub mod new;
@@ -28,5 +29,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Package(args) => package::run(&args),
+        Command::Dev(args) => dev::run(&args),
     }
 }

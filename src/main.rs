@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,7 +10,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let code = exit_code(&error);
-            if code == EXIT_INTERRUPTED {
+            if code == EXIT_INTERRUPTED && std::io::stderr().is_terminal() {
                 // A prompt hides the cursor; give it back whoever noticed Ctrl-C first.
                 let _ = console::Term::stderr().show_cursor();
             }

@@ -5,7 +5,7 @@ mod binary;
 mod dist;
 mod frontend;
 mod macos_sdk;
-mod progress;
+pub(crate) mod progress;
 mod summary;
 mod toolchain;
 
@@ -22,9 +22,11 @@ use crate::{bad_input, cargo, interrupt};
 pub use binary::{inspect, Inspection};
 pub use dist::{is_backend_file, DIST};
 use dist::{Placeholders, Staging};
+pub use frontend::installed as frontend_installed;
 use progress::TargetProgress;
 use summary::Row;
-use toolchain::{Driver, Machine, Recipe};
+pub(crate) use toolchain::Recipe;
+use toolchain::{Driver, Machine};
 
 /// Everything `build` will do, resolved from the arguments before anything runs.
 #[derive(Debug)]
@@ -116,7 +118,7 @@ fn resolve(args: &BuildArgs) -> Result<Plan> {
 }
 
 /// How each target gets built here; stops before compiling anything if one cannot be.
-fn recipes(targets: &[&'static BuildTarget]) -> Result<Vec<Recipe>> {
+pub(crate) fn recipes(targets: &[&'static BuildTarget]) -> Result<Vec<Recipe>> {
     if targets.is_empty() {
         return Ok(Vec::new());
     }
@@ -132,13 +134,16 @@ fn recipes(targets: &[&'static BuildTarget]) -> Result<Vec<Recipe>> {
     Ok(ok.into_iter().filter_map(Result::ok).collect())
 }
 
-fn compile(plan: &Plan, recipe: &Recipe) -> Result<(PathBuf, Row)> {
-    let bin = plan
-        .manifest
-        .executable
-        .as_deref()
-        .expect("backend plugins have one");
-    let metadata = cargo::metadata(&plan.root, Some(recipe.triple.name))?;
+/// The cargo run that builds `bin` for `recipe`, with the environment its linker needs, and the
+/// number of units a cold build compiles (for progress).
+pub(crate) fn invocation<'a>(
+    root: &Path,
+    bin: &'a str,
+    recipe: &'a Recipe,
+    release: bool,
+    jobs: Option<u32>,
+) -> Result<(cargo::Build<'a>, usize)> {
+    let metadata = cargo::metadata(root, Some(recipe.triple.name))?;
     let sdk = match (recipe.target.os, Os::host(), recipe.driver) {
         (Os::Darwin, host, Driver::Zigbuild) if host != Some(Os::Darwin) => {
             Some(macos_sdk::sdkroot(&metadata.target_directory)?)
@@ -147,17 +152,27 @@ fn compile(plan: &Plan, recipe: &Recipe) -> Result<(PathBuf, Row)> {
     };
     let build = cargo::Build {
         bin,
-        release: plan.release,
+        release,
         triple: Some(recipe.triple.name),
         zigbuild: recipe.driver == Driver::Zigbuild,
         env: recipe.env(sdk.as_deref()),
-        jobs: plan.jobs,
+        jobs,
     };
+    Ok((build, metadata.units))
+}
+
+fn compile(plan: &Plan, recipe: &Recipe) -> Result<(PathBuf, Row)> {
+    let bin = plan
+        .manifest
+        .executable
+        .as_deref()
+        .expect("backend plugins have one");
+    let (build, units) = invocation(&plan.root, bin, recipe, plan.release, plan.jobs)?;
     if let Some(note) = &recipe.note {
         eprintln!("{}: {note}", recipe.target);
     }
     let label = format!("{} ({})", recipe.target, recipe.triple.name);
-    let mut progress = TargetProgress::start(label, metadata.units);
+    let mut progress = TargetProgress::start(label, units);
     let result = build.run(&plan.root, &mut |event| progress.event(event));
     let elapsed = progress.elapsed();
     progress.finish(result.is_ok());

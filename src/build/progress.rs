@@ -92,7 +92,8 @@ impl TargetProgress {
     }
 }
 
-fn is_status(line: &str) -> bool {
+/// Whether `line` is one of cargo's status lines rather than a diagnostic.
+pub fn is_status(line: &str) -> bool {
     let trimmed = line.trim_start();
     line.len() > trimmed.len()
         && STATUS_VERBS.iter().any(|verb| {

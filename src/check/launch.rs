@@ -20,23 +20,46 @@ pub struct Running {
     output: Output,
 }
 
-/// What the plugin wrote on stderr (and on stdout after the handshake), kept for error messages.
+/// What the plugin wrote on stderr (and on stdout after the handshake), kept for error messages
+/// and, when echoing, shown live with a prefix per line.
 #[derive(Clone, Default)]
-pub struct Output(Arc<Mutex<Vec<u8>>>);
+pub struct Output {
+    kept: Arc<Mutex<Vec<u8>>>,
+    echo: Option<&'static str>,
+}
 
 impl Output {
+    /// Also prints every line on stderr, after `prefix`.
+    pub fn echoing(prefix: &'static str) -> Self {
+        Self {
+            echo: Some(prefix),
+            ..Self::default()
+        }
+    }
+
     pub fn text(&self) -> String {
-        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        let bytes = self.kept.lock().map(|b| b.clone()).unwrap_or_default();
         String::from_utf8_lossy(&bytes).trim_end().to_owned()
     }
 
     fn drain(&self, mut from: impl AsyncRead + Unpin + Send + 'static) {
-        let sink = self.0.clone();
+        let sink = self.kept.clone();
+        let echo = self.echo;
         tokio::spawn(async move {
             let mut chunk = [0u8; 4096];
+            let mut line = Vec::new();
             while let Ok(n @ 1..) = from.read(&mut chunk).await {
                 if let Ok(mut buffer) = sink.lock() {
                     buffer.extend_from_slice(&chunk[..n]);
+                }
+                let Some(prefix) = echo else { continue };
+                for &byte in &chunk[..n] {
+                    if byte == b'\n' {
+                        eprintln!("{prefix}{}", String::from_utf8_lossy(&line).trim_end());
+                        line.clear();
+                    } else {
+                        line.push(byte);
+                    }
                 }
             }
         });
@@ -94,7 +117,7 @@ fn shown_stderr(stderr: &str) -> String {
 
 /// Starts `exe` with Grafana's environment. The handshake is read separately, with
 /// [`Running::handshake`], so the caller owns the process (and can reap it) while waiting.
-pub fn spawn(exe: &Path) -> Result<(Running, ChildStdout), LaunchError> {
+pub fn spawn(exe: &Path, output: Output) -> Result<(Running, ChildStdout), LaunchError> {
     if !exe.is_file() {
         return Err(LaunchError::Missing);
     }
@@ -116,7 +139,6 @@ pub fn spawn(exe: &Path) -> Result<(Running, ChildStdout), LaunchError> {
             io::ErrorKind::NotFound => LaunchError::Missing,
             _ => LaunchError::Spawn(error),
         })?;
-    let output = Output::default();
     if let Some(stderr) = child.stderr.take() {
         output.drain(stderr);
     }
@@ -172,6 +194,10 @@ async fn read_handshake(
 impl Running {
     pub fn output(&self) -> &Output {
         &self.output
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
     }
 
     /// Waits up to `grace` for the process to exit by itself.

@@ -1,10 +1,10 @@
 //! `create-grafana-plugin check`: start a backend exactly as Grafana does and prove it answers.
 
-mod client;
+pub(crate) mod client;
 mod handshake;
-mod launch;
+pub(crate) mod launch;
 mod report;
-mod settings;
+pub(crate) mod settings;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -106,7 +106,7 @@ async fn execute(plan: &Plan) -> Result<Report> {
         plan.target.settings.source.clone(),
     );
     let started = Instant::now();
-    let (mut running, stdout) = match launch::spawn(&plan.exe) {
+    let (mut running, stdout) = match launch::spawn(&plan.exe, launch::Output::default()) {
         Ok(spawned) => spawned,
         Err(error) => {
             let detail = Err(error.explain(&plan.exe));

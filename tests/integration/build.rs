@@ -9,7 +9,9 @@ use std::process::Command;
 use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
 use object::{Architecture, BinaryFormat, Endianness, Object};
 
-use crate::support::{require_tool, shared_cargo_target, stderr_of, stdout_of, tree, Scratch};
+use crate::support::{
+    processes_in, require_tool, shared_cargo_target, stderr_of, stdout_of, tree, Scratch,
+};
 
 /// 2026-11-23 12:00:00 UTC: dist/plugin.json must carry this day, whatever the clock says.
 const EPOCH: &str = "1795435200";
@@ -356,26 +358,6 @@ fn refusals_explain_and_change_nothing() {
         );
         assert_eq!(scratch.tree(), before, "{name}: files changed");
     }
-}
-
-/// Processes whose working directory is inside `dir`: what a build left running.
-fn processes_in(dir: &Path) -> Vec<String> {
-    let dir = fs::canonicalize(dir).unwrap();
-    fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            let cwd = fs::read_link(entry.path().join("cwd")).ok()?;
-            let cmdline = fs::read_to_string(entry.path().join("cmdline")).ok()?;
-            cwd.starts_with(&dir).then(|| {
-                format!(
-                    "{}: {}",
-                    entry.file_name().to_string_lossy(),
-                    cmdline.replace('\0', " ")
-                )
-            })
-        })
-        .collect()
 }
 
 #[test]

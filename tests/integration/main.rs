@@ -5,6 +5,7 @@ mod support;
 mod backends;
 mod build;
 mod check;
+mod dev;
 mod frontend;
 mod new;
 mod package;

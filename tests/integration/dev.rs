@@ -1,0 +1,213 @@
+//! `dev --local` end to end on a generated data source: a save gets a new process answering with
+//! the new code, a broken save keeps the old one answering, and Ctrl-C leaves nothing running.
+//! Also: the docker-compose files of every kind are valid Compose.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::support::{
+    processes_in, require_tool, shared_cargo_target, stdout_of, Scratch, VARIANTS,
+};
+
+/// Lines dev writes on stderr, read on a thread so the test can wait for one with a deadline.
+struct Lines(mpsc::Receiver<String>);
+
+impl Lines {
+    fn wait_for(&self, needle: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.0.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!(
+            "no line with `{needle}` within {within:?}; dev said:\n{}",
+            seen.join("\n")
+        );
+    }
+}
+
+/// `(pid, address)` from dev's "backend answering on ADDRESS (pid PID)" line.
+fn answering(line: &str) -> (u32, String) {
+    let address = line
+        .split("answering on ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let pid = line
+        .split("(pid ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap();
+    (pid, address)
+}
+
+/// grpc.health.v1 Check against a running backend: does it still answer?
+fn answers(address: &str) -> bool {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let Ok(endpoint) = tonic::transport::Channel::from_shared(format!("http://{address}"))
+        else {
+            return false;
+        };
+        let Ok(channel) = endpoint.connect().await else {
+            return false;
+        };
+        let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
+        let request = tonic_health::pb::HealthCheckRequest {
+            service: String::new(),
+        };
+        client.check(request).await.is_ok()
+    })
+}
+
+fn alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+        && !fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_default()
+            .contains(") Z ")
+}
+
+#[test]
+fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "devloop", "acme");
+    let mut child = scratch
+        .std_cmd()
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", shared_cargo_target())
+        .args(["dev", "--local", "--no-frontend"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (sender, receiver) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("dev: {line}");
+            let _ = sender.send(line);
+        }
+    });
+    let lines = Lines(receiver);
+    // The first build may compile grafana-plugin-sdk from scratch.
+    let first = lines.wait_for("CheckHealth OK", Duration::from_secs(900));
+    let (first_pid, _) = answering(&first);
+
+    let plugin = root.join("pkg/plugin.rs");
+    let source = fs::read_to_string(&plugin).unwrap();
+    fs::write(
+        &plugin,
+        source.replace("Data source is working", "Dev loop works"),
+    )
+    .unwrap();
+    let second = lines.wait_for("CheckHealth OK: Dev loop works", Duration::from_secs(180));
+    let (second_pid, second_address) = answering(&second);
+    assert_ne!(first_pid, second_pid, "no new process");
+    assert!(!alive(first_pid), "the old backend {first_pid} still runs");
+
+    let edited = fs::read_to_string(&plugin).unwrap();
+    fs::write(
+        &plugin,
+        format!("{edited}\nfn broken() -> u32 {{ \"x\" }}\n"),
+    )
+    .unwrap();
+    lines.wait_for("error[E0308]: mismatched types", Duration::from_secs(180));
+    lines.wait_for(
+        "the previous backend keeps running",
+        Duration::from_secs(60),
+    );
+    assert!(alive(second_pid));
+    assert!(
+        answers(&second_address),
+        "the old backend stopped answering"
+    );
+
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(!alive(second_pid), "backend {second_pid} outlived dev");
+    let leftovers = processes_in(&root);
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn compose_files_are_valid_compose_for_every_kind() {
+    let compose = require_tool(
+        "docker-compose",
+        "apt-get install docker-compose (scripts/test does)",
+    );
+    for &(kind, backend) in VARIANTS {
+        let scratch = Scratch::new();
+        let root = scratch.generate(kind, backend);
+        let output = Command::new(&compose)
+            .arg("config")
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let resolved: serde_norway::Value = serde_norway::from_str(&stdout_of(&output)).unwrap();
+        let grafana = &resolved["services"]["grafana"];
+        let id = root.file_name().unwrap().to_string_lossy().into_owned();
+        let env = &grafana["environment"];
+        assert_eq!(
+            env["GF_DEFAULT_APP_MODE"].as_str(),
+            Some("development"),
+            "{kind}"
+        );
+        assert_eq!(
+            env["GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS"].as_str(),
+            Some(id.as_str())
+        );
+        assert_eq!(env["GF_AUTH_ANONYMOUS_ORG_ROLE"].as_str(), Some("Admin"));
+        let volumes: Vec<String> = grafana["volumes"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let dist = format!("{}/dist:/var/lib/grafana/plugins/{id}", root.display());
+        assert!(
+            volumes.iter().any(|v| v.starts_with(&dist)),
+            "{kind}: {volumes:?}"
+        );
+        assert!(
+            volumes
+                .iter()
+                .any(|v| v.contains("/provisioning:/etc/grafana/provisioning")),
+            "{kind}: {volumes:?}"
+        );
+        // A pinned image, so every developer runs the same Grafana.
+        let args = &grafana["build"]["args"];
+        assert!(
+            args["grafana_version"].as_str().unwrap().starts_with("12."),
+            "{args:?}"
+        );
+        assert_eq!(
+            grafana["ports"][0]["published"].as_u64(),
+            Some(3000),
+            "{kind}"
+        );
+    }
+}
