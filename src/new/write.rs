@@ -45,7 +45,15 @@ pub fn check_target(root: &Path, force: bool) -> Result<Target> {
             }
             Ok(Target::Missing)
         }
-        Err(error) => Err(error).with_context(|| format!("reading {}", root.display())),
+        Err(error) => match root.ancestors().skip(1).find(|a| a.is_file()) {
+            Some(file) => Err(bad_input!(
+                "cannot create {}: {} is a file, not a directory\n  help: choose another \
+                 directory",
+                root.display(),
+                file.display()
+            )),
+            None => Err(error).with_context(|| format!("reading {}", root.display())),
+        },
         Ok(meta) if !meta.is_dir() => Err(bad_input!(
             "{} exists and is not a directory\n  help: choose another directory",
             root.display()

@@ -30,8 +30,12 @@ pub fn run(args: &PackageArgs) -> Result<()> {
     let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
+    let required = match args.targets.is_empty() {
+        true => Vec::new(),
+        false => target::resolve(&args.targets)?,
+    };
     let dist = root.join(DIST);
-    let contents = read_dist(&dist, &manifest, &args.targets)?;
+    let contents = read_dist(&dist, &manifest, &required)?;
     let out = args.out.clone().unwrap_or_else(|| root.join("artifacts"));
     let archives = plan(&contents);
     let _deferred = interrupt::Deferred::start();
@@ -73,7 +77,11 @@ fn plan(contents: &Contents) -> Vec<Archive> {
     archives
 }
 
-fn read_dist(dist: &Path, manifest: &Manifest, required: &[String]) -> Result<Contents> {
+fn read_dist(
+    dist: &Path,
+    manifest: &Manifest,
+    required: &[&'static BuildTarget],
+) -> Result<Contents> {
     let built = dist.join("plugin.json");
     let text = std::fs::read_to_string(&built).map_err(|error| {
         bad_input!(
@@ -128,14 +136,11 @@ fn require_platforms(
     dist: &Path,
     exe: &str,
     present: &[&'static BuildTarget],
-    required: &[String],
+    required: &[&'static BuildTarget],
 ) -> Result<()> {
-    let wanted = match required.is_empty() {
-        true => Vec::new(),
-        false => target::resolve(required)?,
-    };
-    let missing: Vec<&BuildTarget> = wanted
-        .into_iter()
+    let missing: Vec<&BuildTarget> = required
+        .iter()
+        .copied()
         .filter(|t| !present.contains(t))
         .collect();
     if present.is_empty() || !missing.is_empty() {
@@ -217,7 +222,7 @@ mod tests {
     #[test]
     fn missing_executables_are_named_with_the_fix() {
         let present = [&TARGETS[0]];
-        let error = require_platforms(Path::new("dist"), "gpx_wx", &present, &["darwin".into()])
+        let error = require_platforms(Path::new("dist"), "gpx_wx", &present, &[&TARGETS[3]])
             .unwrap_err()
             .to_string();
         assert!(error.contains("gpx_wx_darwin_amd64"), "{error}");

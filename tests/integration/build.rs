@@ -3,7 +3,7 @@
 //! leaving the plugin exactly as it was.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
@@ -233,131 +233,6 @@ fn a_compile_error_shows_cargo_diagnostics_and_keeps_dist() {
     assert!(stderr.contains("failed"), "{stderr}");
     // The shared CARGO_TARGET_DIR is outside the plugin, so nothing in it may change.
     assert_eq!(tree(&root), before);
-}
-
-/// A `rustc` that reports a sysroot holding only the given standard libraries.
-fn fake_rustc(scratch: &Scratch, installed: &[&str]) -> PathBuf {
-    let sysroot = scratch.path().join("sysroot");
-    for triple in installed {
-        fs::create_dir_all(sysroot.join("lib/rustlib").join(triple).join("lib")).unwrap();
-    }
-    fs::create_dir_all(sysroot.join("lib/rustlib")).unwrap();
-    let rustc = scratch.path().join("fake-rustc");
-    fs::write(&rustc, format!("#!/bin/sh\necho {}\n", sysroot.display())).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&rustc, fs::Permissions::from_mode(0o755)).unwrap();
-    rustc
-}
-
-/// Every refusal: exit 2, a message that says what to do, and not one file touched.
-#[test]
-fn refusals_explain_and_change_nothing() {
-    let scratch = Scratch::new();
-    let plugin = scratch.generate_as("datasource", true, "refused", "acme");
-    let panel = scratch.generate_as("panel", false, "lonely", "acme");
-    let no_exe = scratch.generate_as("app", true, "noexe", "acme");
-    let manifest = no_exe.join("src/plugin.json");
-    let text = fs::read_to_string(&manifest).unwrap();
-    fs::write(
-        &manifest,
-        text.replace("\"executable\": \"gpx_noexe\",", ""),
-    )
-    .unwrap();
-    let empty = scratch.path().join("elsewhere");
-    fs::create_dir(&empty).unwrap();
-    let without_std = fake_rustc(&scratch, &["x86_64-unknown-linux-gnu"]);
-    let with_windows_std = fake_rustc(&scratch, &["x86_64-pc-windows-gnu"]);
-    let bare_path = scratch.path().join("bin");
-    fs::create_dir(&bare_path).unwrap();
-
-    type Case<'a> = (
-        &'a str,
-        &'a Path,
-        Vec<&'a str>,
-        Vec<(&'a str, &'a Path)>,
-        &'a str,
-    );
-    let cases: Vec<Case> = vec![
-        (
-            "unknown target",
-            &plugin,
-            vec!["--target", "freebsd"],
-            vec![],
-            "valid targets are linux, linux-arm64, linux-arm, darwin, darwin-arm64, windows, all",
-        ),
-        (
-            "not a plugin",
-            &empty,
-            vec![],
-            vec![],
-            "create one with `create-grafana-plugin new`",
-        ),
-        (
-            "no executable",
-            &no_exe,
-            vec!["--target", "linux"],
-            vec![],
-            "\"executable\": \"gpx_<name>\"",
-        ),
-        (
-            "panel with a target",
-            &panel,
-            vec!["--target", "linux"],
-            vec![],
-            "leave out --target",
-        ),
-        (
-            "nothing to build",
-            &panel,
-            vec![],
-            vec![],
-            "run `npm install`",
-        ),
-        (
-            "frontend not installed",
-            &plugin,
-            vec!["--frontend"],
-            vec![],
-            "run `npm install` there first",
-        ),
-        (
-            "missing standard library",
-            &plugin,
-            vec!["--target", "linux-arm64"],
-            vec![("RUSTC", &without_std)],
-            "rustup target add aarch64-unknown-linux-musl",
-        ),
-        (
-            "missing linker",
-            &plugin,
-            vec!["--target", "windows"],
-            vec![("RUSTC", &with_windows_std), ("PATH", &bare_path)],
-            "apt-get install gcc-mingw-w64-x86-64   (instead of zig, for windows only)",
-        ),
-        (
-            "macOS without zig",
-            &plugin,
-            vec!["--target", "darwin"],
-            vec![("RUSTC", &without_std), ("PATH", &bare_path)],
-            "rustup target add x86_64-apple-darwin",
-        ),
-    ];
-    for (name, dir, args, env, expected) in cases {
-        let before = scratch.tree();
-        let mut cmd = scratch.cmd();
-        cmd.current_dir(dir).arg("build").args(&args);
-        for (key, value) in env {
-            cmd.env(key, value);
-        }
-        let output = cmd.output().unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
-        assert!(
-            stderr.contains(expected),
-            "{name}: expected `{expected}` in:\n{stderr}"
-        );
-        assert_eq!(scratch.tree(), before, "{name}: files changed");
-    }
 }
 
 #[test]

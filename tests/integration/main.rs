@@ -4,6 +4,7 @@ mod support;
 
 mod backends;
 mod build;
+mod catalogue;
 mod check;
 mod dev;
 mod frontend;

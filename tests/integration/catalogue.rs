@@ -1,0 +1,584 @@
+//! The bad-input catalogue: every way a user can get a command wrong, each with its exit code, a
+//! message that says what to do, and proof that not one file was created, changed or deleted.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::support::{stderr_of, stdout_of, Scratch};
+
+/// A scratch directory with one of everything a case may need.
+struct Fixture {
+    scratch: Scratch,
+    datasource: PathBuf,
+    panel: PathBuf,
+    broken_json: PathBuf,
+    no_executable: PathBuf,
+    no_id: PathBuf,
+    outside: PathBuf,
+    /// `rustc` stand-ins whose sysroot lacks, or holds only, some standard libraries.
+    rustc_without_std: PathBuf,
+    rustc_with_windows_std: PathBuf,
+    /// A PATH with neither zig, cargo-zigbuild nor any cross linker.
+    bare_path: PathBuf,
+    not_executable: PathBuf,
+    crashing: PathBuf,
+    hanging: PathBuf,
+    wrong_protocol: PathBuf,
+}
+
+fn script(dir: &Path, name: &str, body: &str, mode: u32) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+fn fake_rustc(dir: &Path, name: &str, installed: &[&str]) -> PathBuf {
+    let sysroot = dir.join(format!("{name}-sysroot"));
+    fs::create_dir_all(sysroot.join("lib/rustlib")).unwrap();
+    for triple in installed {
+        fs::create_dir_all(sysroot.join("lib/rustlib").join(triple).join("lib")).unwrap();
+    }
+    script(dir, name, &format!("echo {}", sysroot.display()), 0o755)
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let scratch = Scratch::new();
+        let datasource = scratch.generate_as("datasource", true, "wx", "acme");
+        let panel = scratch.generate_as("panel", false, "lonely", "acme");
+        let broken_json = scratch.generate_as("app", true, "broken", "acme");
+        edit(&broken_json.join("src/plugin.json"), "{", "{,");
+        let no_executable = scratch.generate_as("app", true, "noexe", "acme");
+        edit(
+            &no_executable.join("src/plugin.json"),
+            "\"executable\": \"gpx_noexe\",",
+            "",
+        );
+        let no_id = scratch.generate_as("app", false, "noid", "acme");
+        edit(
+            &no_id.join("src/plugin.json"),
+            "\"id\": \"acme-noid-app\",",
+            "",
+        );
+        let dir = scratch.path().to_owned();
+        let outside = dir.join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::create_dir(dir.join("existing")).unwrap();
+        fs::write(dir.join("existing/notes.txt"), "mine").unwrap();
+        fs::write(dir.join("a-file"), "mine").unwrap();
+        let bare_path = dir.join("bare-bin");
+        fs::create_dir(&bare_path).unwrap();
+        Self {
+            rustc_without_std: fake_rustc(&dir, "rustc-nostd", &["x86_64-unknown-linux-gnu"]),
+            rustc_with_windows_std: fake_rustc(&dir, "rustc-win", &["x86_64-pc-windows-gnu"]),
+            not_executable: script(&dir, "plain", "", 0o644),
+            crashing: script(
+                &dir,
+                "crash",
+                "echo 'panicked: config missing' >&2\nexit 3",
+                0o755,
+            ),
+            hanging: script(&dir, "hang", "exec sleep 30", 0o755),
+            wrong_protocol: script(
+                &dir,
+                "old",
+                "echo '1|1|tcp|127.0.0.1:4000|grpc'\nexec sleep 30",
+                0o755,
+            ),
+            bare_path,
+            scratch,
+            datasource,
+            panel,
+            broken_json,
+            no_executable,
+            no_id,
+            outside,
+        }
+    }
+}
+
+struct Case {
+    name: &'static str,
+    dir: PathBuf,
+    args: Vec<String>,
+    env: Vec<(&'static str, PathBuf)>,
+    code: i32,
+    /// Found in stderr or stdout (check reports on stdout).
+    says: &'static str,
+}
+
+fn case(name: &'static str, dir: &Path, args: &[&str], code: i32, says: &'static str) -> Case {
+    Case {
+        name,
+        dir: dir.to_owned(),
+        args: args.iter().map(|s| s.to_string()).collect(),
+        env: Vec::new(),
+        code,
+        says,
+    }
+}
+
+fn new(name: &'static str, args: &[&str], says: &'static str, f: &Fixture) -> Case {
+    let mut all = vec!["new", "--no-git"];
+    all.extend(args);
+    case(name, f.scratch.path(), &all, 2, says)
+}
+
+fn with_env(mut case: Case, env: &[(&'static str, &Path)]) -> Case {
+    case.env = env.iter().map(|(k, v)| (*k, v.to_path_buf())).collect();
+    case
+}
+
+fn cases(f: &Fixture) -> Vec<Case> {
+    let ds = f.datasource.as_path();
+    vec![
+        // new: names and organisations
+        new(
+            "unicode name",
+            &["--type", "datasource", "--name", "Wëather", "--org", "acme"],
+            "--name weather",
+            f,
+        ),
+        new(
+            "empty name",
+            &["--type", "panel", "--name", "", "--org", "acme"],
+            "the plugin name is empty",
+            f,
+        ),
+        new(
+            "empty org",
+            &["--type", "datasource", "--name", "weather", "--org", ""],
+            "organisation is empty",
+            f,
+        ),
+        new(
+            "space in name",
+            &["--type", "panel", "--name", "my weather", "--org", "acme"],
+            "--name myweather",
+            f,
+        ),
+        new(
+            "space in org",
+            &["--type", "panel", "--name", "x", "--org", "my org"],
+            "--org myorg",
+            f,
+        ),
+        new(
+            "uppercase",
+            &["--type", "panel", "--name", "Weather", "--org", "acme"],
+            "--name weather",
+            f,
+        ),
+        new(
+            "dash in name",
+            &["--type", "panel", "--name", "my-weather", "--org", "acme"],
+            "--name myweather",
+            f,
+        ),
+        new(
+            "leading dash",
+            &["--type", "panel", "--name=-x", "--org", "acme"],
+            "--name x",
+            f,
+        ),
+        new(
+            "leading digit",
+            &["--type", "panel", "--name", "1x", "--org", "acme"],
+            "start with a letter",
+            f,
+        ),
+        new(
+            "too long",
+            &[
+                "--type",
+                "panel",
+                "--name",
+                &"a".repeat(41),
+                "--org",
+                "acme",
+            ],
+            "at most 40",
+            f,
+        ),
+        new(
+            "reserved org",
+            &["--type", "panel", "--name", "x", "--org", "grafana"],
+            "reserved",
+            f,
+        ),
+        new(
+            "type as name",
+            &["--type", "panel", "--name", "app", "--org", "acme"],
+            "would make the id read like a type",
+            f,
+        ),
+        new(
+            "path separator",
+            &["--type", "panel", "--name", "a/b", "--org", "acme"],
+            "--name ab",
+            f,
+        ),
+        new(
+            "dot dot",
+            &["--type", "panel", "--name", "..", "--org", "acme"],
+            "'.' not allowed",
+            f,
+        ),
+        new(
+            "relative escape",
+            &["--type", "panel", "--name", "../x", "--org", "acme"],
+            "'.', '/'",
+            f,
+        ),
+        // new: kinds and flags
+        new(
+            "unknown kind",
+            &["--type", "widget", "--name", "x", "--org", "acme"],
+            "possible values",
+            f,
+        ),
+        new(
+            "panel with backend",
+            &[
+                "--type",
+                "panel",
+                "--backend",
+                "--name",
+                "x",
+                "--org",
+                "acme",
+            ],
+            "cannot have a backend",
+            f,
+        ),
+        new(
+            "conflicting backend flags",
+            &[
+                "--backend",
+                "--no-backend",
+                "--type",
+                "app",
+                "--name",
+                "x",
+                "--org",
+                "acme",
+            ],
+            "cannot be used with",
+            f,
+        ),
+        new(
+            "no terminal, no kind or org",
+            &["--name", "weather"],
+            "missing --type <app|datasource|panel|scenesapp>, --org <ORG>",
+            f,
+        ),
+        new(
+            "no terminal, no name",
+            &["--type", "app", "--org", "acme"],
+            "missing --name",
+            f,
+        ),
+        new(
+            "--yes without answers",
+            &["--yes", "--type", "app"],
+            "--yes was given",
+            f,
+        ),
+        // new: target directories
+        new(
+            "missing parent",
+            &[
+                "missing/parent/dir",
+                "--type",
+                "app",
+                "--name",
+                "x",
+                "--org",
+                "acme",
+            ],
+            "does not exist",
+            f,
+        ),
+        new(
+            "non-empty directory",
+            &["existing", "--type", "app", "--name", "x", "--org", "acme"],
+            "--force",
+            f,
+        ),
+        new(
+            "target is a file",
+            &["a-file", "--type", "app", "--name", "x", "--org", "acme"],
+            "not a directory",
+            f,
+        ),
+        new(
+            "target inside a file",
+            &[
+                "a-file/plugin",
+                "--type",
+                "app",
+                "--name",
+                "x",
+                "--org",
+                "acme",
+            ],
+            "a-file is a file, not a directory",
+            f,
+        ),
+        // build
+        case(
+            "build outside a plugin",
+            &f.outside,
+            &["build"],
+            2,
+            "create one with `create-grafana-plugin new`",
+        ),
+        case(
+            "build: broken plugin.json",
+            &f.broken_json,
+            &["build"],
+            2,
+            "is not valid JSON",
+        ),
+        case(
+            "build: plugin.json without id",
+            &f.no_id,
+            &["build"],
+            2,
+            "has no \"id\"",
+        ),
+        case(
+            "build: missing executable",
+            &f.no_executable,
+            &["build", "--target", "linux"],
+            2,
+            "\"executable\": \"gpx_<name>\"",
+        ),
+        case(
+            "build: unknown target",
+            ds,
+            &["build", "--target", "freebsd"],
+            2,
+            "valid targets are linux, linux-arm64, linux-arm, darwin, darwin-arm64, windows, all",
+        ),
+        case(
+            "build: target for a panel",
+            &f.panel,
+            &["build", "--target", "linux"],
+            2,
+            "leave out --target",
+        ),
+        case(
+            "build: nothing to build",
+            &f.panel,
+            &["build"],
+            2,
+            "run `npm install`",
+        ),
+        case(
+            "build: frontend not installed",
+            ds,
+            &["build", "--frontend"],
+            2,
+            "run `npm install` there first",
+        ),
+        case(
+            "build: conflicting frontend flags",
+            ds,
+            &["build", "--frontend", "--no-frontend"],
+            2,
+            "cannot be used with",
+        ),
+        with_env(
+            case(
+                "build: missing standard library",
+                ds,
+                &["build", "--target", "linux-arm64"],
+                2,
+                "rustup target add aarch64-unknown-linux-musl",
+            ),
+            &[("RUSTC", &f.rustc_without_std)],
+        ),
+        with_env(
+            case(
+                "build: missing linker",
+                ds,
+                &["build", "--target", "windows"],
+                2,
+                "apt-get install gcc-mingw-w64-x86-64   (instead of zig, for windows only)",
+            ),
+            &[("RUSTC", &f.rustc_with_windows_std), ("PATH", &f.bare_path)],
+        ),
+        with_env(
+            case(
+                "build: macOS without zig",
+                ds,
+                &["build", "--target", "darwin"],
+                2,
+                "pip install ziglang cargo-zigbuild",
+            ),
+            &[("RUSTC", &f.rustc_without_std), ("PATH", &f.bare_path)],
+        ),
+        // package
+        case(
+            "package outside a plugin",
+            &f.outside,
+            &["package"],
+            2,
+            "not inside a Grafana plugin",
+        ),
+        case(
+            "package before a build",
+            ds,
+            &["package"],
+            2,
+            "build the plugin first",
+        ),
+        case(
+            "package: unknown target",
+            ds,
+            &["package", "--target", "plan9"],
+            2,
+            "unknown target `plan9`",
+        ),
+        // check
+        case(
+            "check outside a plugin",
+            &f.outside,
+            &["check"],
+            2,
+            "not inside a Grafana plugin",
+        ),
+        case(
+            "check: invalid query",
+            ds,
+            &["check", "--exe", "/nonexistent", "--query", "{"],
+            2,
+            "--query is not valid JSON",
+        ),
+        case(
+            "check: missing binary",
+            ds,
+            &["check", "--exe", "/nonexistent/gpx_x"],
+            1,
+            "does not exist",
+        ),
+        case(
+            "check: not executable",
+            ds,
+            &["check", "--exe", f.not_executable.to_str().unwrap()],
+            1,
+            "is not executable",
+        ),
+        case(
+            "check: crashing binary",
+            ds,
+            &["check", "--exe", f.crashing.to_str().unwrap()],
+            1,
+            "panicked: config missing",
+        ),
+        case(
+            "check: hanging binary",
+            ds,
+            &[
+                "check",
+                "--timeout",
+                "1",
+                "--exe",
+                f.hanging.to_str().unwrap(),
+            ],
+            1,
+            "no handshake line in time",
+        ),
+        case(
+            "check: wrong protocol",
+            ds,
+            &[
+                "check",
+                "--timeout",
+                "1",
+                "--exe",
+                f.wrong_protocol.to_str().unwrap(),
+            ],
+            1,
+            "plugin protocol version 1 is not supported",
+        ),
+        case(
+            "check: backend-less plugin",
+            &f.panel,
+            &["check"],
+            2,
+            "has no \"executable\"",
+        ),
+        // dev
+        case(
+            "dev outside a plugin",
+            &f.outside,
+            &["dev"],
+            2,
+            "not inside a Grafana plugin",
+        ),
+        case(
+            "dev: host target for the container",
+            ds,
+            &["dev", "--target", "host", "--no-frontend"],
+            2,
+            "Grafana's container runs Linux",
+        ),
+        case(
+            "dev: backend-less plugin",
+            &f.panel,
+            &["dev"],
+            2,
+            "has no \"executable\"",
+        ),
+        new(
+            "name rules for apps too",
+            &["--type", "app", "--name", "Weather", "--org", "acme"],
+            "--name weather",
+            f,
+        ),
+    ]
+}
+
+#[test]
+fn every_bad_input_is_explained_and_changes_nothing() {
+    let fixture = Fixture::new();
+    let cases = cases(&fixture);
+    assert!(cases.len() >= 40, "the catalogue shrank to {}", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let before = fixture.scratch.tree();
+        let mut cmd = fixture.scratch.cmd();
+        cmd.current_dir(&case.dir).args(&case.args);
+        for (key, value) in &case.env {
+            cmd.env(key, value);
+        }
+        let output = cmd.output().unwrap();
+        let said = format!("{}{}", stderr_of(&output), stdout_of(&output));
+        if output.status.code() != Some(case.code) || !said.contains(case.says) {
+            failures.push(format!(
+                "{}: exit {:?} (want {}), want `{}` in:\n{said}",
+                case.name,
+                output.status.code(),
+                case.code,
+                case.says
+            ));
+        }
+        if fixture.scratch.tree() != before {
+            failures.push(format!(
+                "{}: files were created, changed or deleted",
+                case.name
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
