@@ -137,12 +137,17 @@ fn commit(staging: &Path, root: &Path, target: Target) -> Result<()> {
     if cfg!(windows) && target == Target::Empty {
         fs::remove_dir(root).with_context(|| format!("replacing empty {}", root.display()))?;
     }
-    fs::rename(staging, root).with_context(|| {
-        format!(
-            "moving the finished plugin into {} (did something else create it meanwhile?)",
+    match fs::rename(staging, root) {
+        Ok(()) => Ok(()),
+        // Another process (a second `new`, say) filled the directory after we checked it.
+        Err(_) if target == Target::Missing && root.exists() => Err(bad_input!(
+            "{} was created by something else while this plugin was being written; nothing \
+             was written\n  help: choose another directory",
             root.display()
-        )
-    })
+        )),
+        Err(error) => Err(error)
+            .with_context(|| format!("moving the finished plugin into {}", root.display())),
+    }
 }
 
 /// Adds the files that do not exist yet. Everything created is removed again on failure.

@@ -451,3 +451,48 @@ fn help_lists_the_flags_under_headings() {
                 .and(predicate::str::contains("--plugin-type")),
         );
 }
+
+/// Two `new` runs racing for one directory: exactly one wins, the other refuses, and the tree is
+/// the winner's, byte for byte.
+#[test]
+fn concurrent_runs_for_one_directory_never_mix() {
+    let reference = Scratch::new();
+    let expected = crate::support::tree(&reference.generate_as("panel", false, "race", "acme"));
+    for round in 0..8 {
+        let scratch = Scratch::new();
+        let spawn = || {
+            scratch
+                .std_cmd()
+                .args(["new", "--no-git", "--type", "panel", "--no-backend"])
+                .args(["--name", "race", "--org", "acme"])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let children = [spawn(), spawn()];
+        let outputs: Vec<_> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        let codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(sorted, [Some(0), Some(2)], "round {round}: {codes:?}");
+        let loser = outputs.iter().find(|o| o.status.code() == Some(2)).unwrap();
+        let said = String::from_utf8_lossy(&loser.stderr);
+        assert!(
+            said.contains("already exists") || said.contains("created by something else"),
+            "round {round}: {said}"
+        );
+        let root = scratch.path().join("acme-race-panel");
+        assert_eq!(
+            crate::support::tree(&root),
+            expected,
+            "round {round}: mixed tree"
+        );
+        let entries = std::fs::read_dir(scratch.path()).unwrap().count();
+        assert_eq!(entries, 1, "round {round}: staging left behind");
+    }
+}

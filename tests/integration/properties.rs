@@ -83,3 +83,85 @@ proptest! {
         }
     }
 }
+
+/// The generated data source backend, built once (debug, shared target) for the property below.
+fn datasource_backend() -> &'static (crate::support::Scratch, PathBuf, PathBuf) {
+    static BUILT: std::sync::OnceLock<(crate::support::Scratch, PathBuf, PathBuf)> =
+        std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let scratch = crate::support::Scratch::new();
+        let root = scratch.generate_as("datasource", true, "fuzzed", "acme");
+        let target = crate::support::shared_cargo_target();
+        let status = std::process::Command::new("cargo")
+            .args(["build", "--quiet"])
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .unwrap();
+        assert!(status.success(), "the generated backend did not build");
+        (scratch, root, target.join("debug/gpx_fuzzed"))
+    })
+}
+
+/// Any JSON at all: what a broken frontend, an old dashboard or a hand-edited provisioning file
+/// may send.
+fn any_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::{json, Value};
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("JSON has no NaN or infinity", |f| f.is_finite())
+            .prop_map(Value::from),
+        "\\PC{0,16}".prop_map(Value::from),
+    ];
+    let keys = prop_oneof![
+        Just("queryText".to_owned()),
+        Just("constant".to_owned()),
+        Just("path".to_owned()),
+        Just("refId".to_owned()),
+        "[a-zA-Z]{1,8}",
+    ];
+    leaf.prop_recursive(3, 24, 4, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map(keys.clone(), inner, 0..4).prop_map(|map| json!(map)),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Whatever the query model and jsonData, the backend neither crashes nor drops the query:
+    /// it answers with frames or with an error for that refId.
+    #[test]
+    fn the_backend_answers_any_query_with_data_or_an_error(query in any_json(), json_data in any_json()) {
+        let (scratch, root, exe) = datasource_backend();
+        let output = scratch
+            .cmd()
+            .current_dir(root)
+            .args(["check", "--json", "--timeout", "20", "--secure", "apiKey=k", "--exe"])
+            .arg(exe)
+            .arg("--query")
+            .arg(query.to_string())
+            .arg("--json-data")
+            .arg(json_data.to_string())
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .map_err(|e| TestCaseError::fail(format!("no report ({e}): {}", String::from_utf8_lossy(&output.stderr))))?;
+        let step = |name: &str| report["steps"].as_array().unwrap().iter().find(|s| s["step"] == name).cloned();
+        prop_assert_eq!(&step("handshake").unwrap()["status"], "passed");
+        let answer = step("QueryData").unwrap();
+        let detail = answer["detail"].as_str().unwrap();
+        let answered = (answer["status"] == "passed" && detail.contains("frame(s)"))
+            || detail.starts_with("refId A: ");
+        prop_assert!(answered, "query {} with jsonData {}: {}", query, json_data, detail);
+        let said = report.to_string();
+        prop_assert!(!said.contains("panicked"), "the plugin panicked: {}", said);
+        // It still answers afterwards: the process survived the query.
+        prop_assert!(step("CollectMetrics").is_some_and(|s| s["status"] == "passed"), "{}", said);
+    }
+}
