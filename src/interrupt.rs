@@ -43,3 +43,21 @@ impl Drop for Deferred {
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
 }
+
+/// Resolves once Ctrl-C was pressed, for async code that races it against its work.
+pub async fn pressed() {
+    while !requested() {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Runs an async command on a single-threaded runtime with Ctrl-C deferred, so the command can
+/// stop and reap the processes it started before the tool exits.
+pub fn block_on<F: std::future::Future>(command: F) -> anyhow::Result<F::Output> {
+    let _deferred = Deferred::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    Ok(runtime.block_on(command))
+}

@@ -32,12 +32,7 @@ struct Plan {
 
 pub fn run(args: &CheckArgs) -> Result<()> {
     let plan = resolve(args)?;
-    let _deferred = interrupt::Deferred::start();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let report = runtime.block_on(execute(&plan))?;
+    let report = interrupt::block_on(execute(&plan))??;
     match args.json {
         true => report.print_json()?,
         false => report.print_text(),
@@ -118,7 +113,7 @@ async fn execute(plan: &Plan) -> Result<Report> {
     // stopped and reaped below.
     let outcome = tokio::select! {
         acknowledged = handshake_and_calls(plan, &mut report, &mut running, stdout, started) => Ok(acknowledged),
-        () = interrupted() => Err(crate::error::Interrupted),
+        () = interrupt::pressed() => Err(crate::error::Interrupted),
     };
     if let Ok(true) = outcome {
         running.wait_exit(SHUTDOWN_GRACE).await;
@@ -276,11 +271,4 @@ async fn step<F>(
         Err(_) => Err(format!("no answer within {:.1} s", timeout.as_secs_f64())),
     };
     report.record(name, started.elapsed(), result, failure);
-}
-
-/// Resolves when the user presses Ctrl-C, so the plugin can be stopped and reaped first.
-async fn interrupted() {
-    while !interrupt::requested() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }

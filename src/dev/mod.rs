@@ -36,12 +36,7 @@ struct Plan {
 
 pub fn run(args: &DevArgs) -> Result<()> {
     let plan = resolve(args)?;
-    let _deferred = interrupt::Deferred::start();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(session(&plan))
+    interrupt::block_on(session(&plan))?
 }
 
 fn resolve(args: &DevArgs) -> Result<Plan> {
@@ -127,7 +122,7 @@ async fn session(plan: &Plan) -> Result<()> {
         watcher.discard_pending();
         let change = tokio::select! {
             change = watcher.next() => change,
-            () = interrupted() => None,
+            () = interrupt::pressed() => None,
         };
         match change {
             Some(change) => {
@@ -196,11 +191,4 @@ fn shown(root: &Path, paths: &[PathBuf]) -> String {
         .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
         .collect();
     names.join(", ")
-}
-
-/// Resolves when the user presses Ctrl-C.
-async fn interrupted() {
-    while !interrupt::requested() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }

@@ -4,13 +4,12 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
 use object::{Architecture, BinaryFormat, Endianness, Object};
 
 use crate::support::{
-    processes_in, require_tool, shared_cargo_target, stderr_of, stdout_of, tree, Scratch,
+    interrupt, processes_in, require_tool, shared_cargo_target, stderr_of, stdout_of, tree, Scratch,
 };
 
 /// 2026-11-23 12:00:00 UTC: dist/plugin.json must carry this day, whatever the clock says.
@@ -263,13 +262,7 @@ fn ctrl_c_during_a_build_stops_cargo_and_every_rustc_and_keeps_dist() {
     }
     std::thread::sleep(std::time::Duration::from_secs(3));
     assert!(!processes_in(&root).is_empty(), "the build was not running");
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(interrupt(&mut child), Some(130));
     // rustc processes end on their own SIGTERM; give them a moment to go.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while !processes_in(&root).is_empty() && std::time::Instant::now() < deadline {

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::support::{
-    processes_in, require_tool, shared_cargo_target, stdout_of, Scratch, VARIANTS,
+    interrupt, processes_in, require_tool, shared_cargo_target, stdout_of, Scratch, VARIANTS,
 };
 
 /// Lines dev writes on stderr, read on a thread so the test can wait for one with a deadline.
@@ -136,13 +136,7 @@ fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
         "the old backend stopped answering"
     );
 
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(interrupt(&mut child), Some(130));
     assert!(!alive(second_pid), "backend {second_pid} outlived dev");
     let leftovers = processes_in(&root);
     assert!(leftovers.is_empty(), "{leftovers:?}");

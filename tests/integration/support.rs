@@ -158,3 +158,17 @@ pub fn processes_in(dir: &Path) -> Vec<String> {
         })
         .collect()
 }
+
+/// Sends SIGINT to `child` alone (not its process group, unlike a terminal's Ctrl-C) and returns
+/// its exit code: the tool must stop its own children.
+pub fn interrupt(child: &mut std::process::Child) -> Option<i32> {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("running kill");
+    assert!(sent.success(), "kill -INT {} failed", child.id());
+    child
+        .wait()
+        .expect("waiting for the interrupted process")
+        .code()
+}
