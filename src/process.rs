@@ -14,18 +14,36 @@ pub fn own_group(cmd: &mut Command) -> &mut Command {
     cmd
 }
 
-/// Ends the child's whole group and reaps the child.
+/// How long a group gets to exit after SIGTERM (webpack closes its watchers, cargo its jobs)
+/// before the rest is killed.
+#[cfg(unix)]
+const GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Ends the child's whole group and reaps the child: SIGTERM first, SIGKILL for whatever is
+/// still there after [`GRACE`].
 pub fn stop_group(child: &mut Child) {
     #[cfg(unix)]
-    {
+    if let Ok(pid) = i32::try_from(child.id()) {
         // The child leads its group (see `own_group`), so its pid is the group id.
-        if let Ok(pid) = i32::try_from(child.id()) {
-            // SAFETY: kill(2) with a negative pid signals that process group; no memory is shared.
-            unsafe {
-                libc::kill(-pid, libc::SIGTERM);
+        signal_group(pid, libc::SIGTERM);
+        let deadline = std::time::Instant::now() + GRACE;
+        loop {
+            // Reap the leader as soon as it exits: a zombie would keep the group "alive".
+            let _ = child.try_wait();
+            if !signal_group(pid, 0) || std::time::Instant::now() >= deadline {
+                break;
             }
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        signal_group(pid, libc::SIGKILL);
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// kill(2) on a process group; signal 0 only asks whether any member is left.
+#[cfg(unix)]
+fn signal_group(group: i32, signal: i32) -> bool {
+    // SAFETY: kill(2) with a negative pid signals that process group; no memory is shared.
+    unsafe { libc::kill(-group, signal) == 0 }
 }

@@ -14,10 +14,44 @@ use crate::support::{
 };
 
 /// Lines dev writes on stderr, read on a thread so the test can wait for one with a deadline.
-struct Lines(mpsc::Receiver<String>);
+pub struct Lines(mpsc::Receiver<String>);
 
 impl Lines {
-    fn wait_for(&self, needle: &str, within: Duration) -> String {
+    /// Waits until each needle has appeared, in any order; returns the matching lines in the
+    /// needles' order.
+    pub fn wait_for_each(&self, needles: &[&str], within: Duration) -> Vec<String> {
+        let deadline = Instant::now() + within;
+        let mut found: Vec<Option<String>> = vec![None; needles.len()];
+        let mut seen = Vec::new();
+        while found.iter().any(Option::is_none) {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            let Ok(line) = self.0.recv_timeout(left) else {
+                break;
+            };
+            for (needle, slot) in needles.iter().zip(found.iter_mut()) {
+                if slot.is_none() && line.contains(needle) {
+                    *slot = Some(line.clone());
+                }
+            }
+            seen.push(line);
+        }
+        found
+            .into_iter()
+            .zip(needles)
+            .map(|(line, needle)| {
+                line.unwrap_or_else(|| {
+                    panic!(
+                        "no line with `{needle}` within {within:?}; dev said:\n{}",
+                        seen.join("\n")
+                    )
+                })
+            })
+            .collect()
+    }
+
+    pub fn wait_for(&self, needle: &str, within: Duration) -> String {
         let deadline = Instant::now() + within;
         let mut seen = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
@@ -80,15 +114,14 @@ fn alive(pid: u32) -> bool {
             .contains(") Z ")
 }
 
-#[test]
-fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
-    let scratch = Scratch::new();
-    let root = scratch.generate_as("datasource", true, "devloop", "acme");
+/// `dev` with `args` in `root`, its stderr echoed and readable line by line.
+pub fn spawn_dev(scratch: &Scratch, root: &Path, args: &[&str]) -> (std::process::Child, Lines) {
     let mut child = scratch
         .std_cmd()
-        .current_dir(&root)
+        .current_dir(root)
         .env("CARGO_TARGET_DIR", shared_cargo_target())
-        .args(["dev", "--local", "--no-frontend"])
+        .arg("dev")
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -102,7 +135,14 @@ fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
             let _ = sender.send(line);
         }
     });
-    let lines = Lines(receiver);
+    (child, Lines(receiver))
+}
+
+#[test]
+fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "devloop", "acme");
+    let (mut child, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
     // The first build may compile grafana-plugin-sdk from scratch.
     let first = lines.wait_for("CheckHealth OK", Duration::from_secs(900));
     let (first_pid, _) = answering(&first);

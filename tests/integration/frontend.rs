@@ -252,3 +252,26 @@ fn build_makes_a_complete_dist_with_the_frontend() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `dev` runs webpack's watcher beside the backend loop, prefixes its output, and Ctrl-C stops
+/// node and everything else it started.
+#[test]
+fn dev_runs_the_frontend_watcher_and_stops_it_on_ctrl_c() {
+    let node_modules = node_modules();
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "devfront", "acme");
+    std::os::unix::fs::symlink(node_modules, root.join("node_modules")).unwrap();
+    let (mut child, lines) = crate::dev::spawn_dev(&scratch, &root, &["--local"]);
+    let found = lines.wait_for_each(
+        &["CheckHealth OK", "[frontend] ", "compiled"],
+        std::time::Duration::from_secs(900),
+    );
+    assert!(found[2].starts_with("[frontend] "), "{}", found[2]);
+    assert!(
+        root.join("dist/module.js").is_file(),
+        "webpack wrote no dist/module.js"
+    );
+    assert_eq!(crate::support::interrupt(&mut child), Some(130));
+    let leftovers = crate::support::processes_in(&root);
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
