@@ -3,6 +3,8 @@
 //! Also: the docker-compose files of every kind are valid Compose.
 
 use std::fs;
+
+use object::Object;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -244,4 +246,41 @@ fn compose_files_are_valid_compose_for_every_kind() {
             "{kind}"
         );
     }
+}
+
+/// Without --local, each build lands in dist/ under Grafana's name for this machine's Linux, and
+/// dev says when no docker compose Grafana is running to pick it up.
+#[test]
+fn dev_for_the_container_installs_the_linux_binary_into_dist() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "devbox", "acme");
+    let (mut child, lines) = spawn_dev(&scratch, &root, &["--no-frontend"]);
+    let found = lines.wait_for_each(
+        &[
+            "dist/gpx_devbox_linux_amd64 updated",
+            "no docker compose project is running",
+        ],
+        Duration::from_secs(900),
+    );
+    assert!(
+        found[1].contains("docker compose up --build"),
+        "{}",
+        found[1]
+    );
+    let exe = root.join("dist/gpx_devbox_linux_amd64");
+    let data = fs::read(&exe).unwrap();
+    let file = object::File::parse(&*data).unwrap();
+    assert_eq!(file.format(), object::BinaryFormat::Elf);
+    assert!(
+        file.section_by_name(".interp").is_none(),
+        "the container binary must be static"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        fs::metadata(&exe).unwrap().permissions().mode() & 0o111,
+        0o111
+    );
+    assert_eq!(interrupt(&mut child), Some(130));
+    let leftovers = processes_in(&root);
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
