@@ -19,7 +19,7 @@ use crate::plugin::{find_root, Manifest};
 use crate::target::{self, BuildTarget, Os};
 use crate::{bad_input, cargo, interrupt};
 
-pub use binary::{inspect, Inspection};
+use binary::Inspection;
 pub use dist::{is_backend_file, DIST};
 use dist::{Placeholders, Staging};
 pub use frontend::installed as frontend_installed;

@@ -3,13 +3,13 @@
 //! Also: the docker-compose files of every kind are valid Compose.
 
 use std::fs;
-
-use object::Object;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use object::Object;
 
 use crate::support::{
     interrupt, processes_in, require_tool, shared_cargo_target, stdout_of, Scratch, VARIANTS,
