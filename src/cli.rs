@@ -126,7 +126,12 @@ pub struct CheckArgs {
     pub release: bool,
 
     /// Instance jsonData, as JSON or @file [default: from provisioning/]
-    #[arg(long, value_name = "JSON|@FILE", help_heading = "Settings")]
+    #[arg(
+        long,
+        value_name = "JSON|@FILE",
+        allow_hyphen_values = true,
+        help_heading = "Settings"
+    )]
     pub json_data: Option<String>,
 
     /// A decrypted secure setting (repeatable) [default: from provisioning/]
@@ -134,7 +139,12 @@ pub struct CheckArgs {
     pub secure: Vec<String>,
 
     /// Also send one query with this JSON model (refId A) and report its frames
-    #[arg(long, value_name = "JSON", help_heading = "Calls")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        allow_hyphen_values = true,
+        help_heading = "Calls"
+    )]
     pub query: Option<String>,
 
     /// Also call this resource path, as Grafana passes it (e.g. ping?x=1)
@@ -279,6 +289,24 @@ mod tests {
         assert_eq!(args.name.as_deref(), Some("weather"));
         assert_eq!(args.org.as_deref(), Some("acme"));
         assert_eq!(args.backend_choice(), Some(true));
+    }
+
+    #[test]
+    fn negative_numbers_are_json_values_not_flags() {
+        let cli = Cli::try_parse_from([
+            "create-grafana-plugin",
+            "check",
+            "--json-data",
+            "-1",
+            "--query",
+            "-2.5",
+        ])
+        .unwrap();
+        let Command::Check(args) = cli.command else {
+            panic!("parsed as another command");
+        };
+        assert_eq!(args.json_data.as_deref(), Some("-1"));
+        assert_eq!(args.query.as_deref(), Some("-2.5"));
     }
 
     #[test]
