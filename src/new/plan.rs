@@ -42,8 +42,8 @@ fn layers(answers: &Answers) -> Result<Vec<Layer>> {
         layers.push(Layer::get(&format!("frontend/{frontend}"))?);
     }
     if answers.backend {
-        if let Some(backend) = kind.backend_layer() {
-            layers.push(Layer::get(&format!("backend/{}", backend.as_str()))?);
+        for backend in kind.backend_layers() {
+            layers.push(Layer::get(&format!("backend/{backend}"))?);
         }
     }
     Ok(layers)
@@ -64,6 +64,7 @@ fn context(answers: &Answers) -> Value {
         "author": answers.author,
         "backend": answers.backend,
         "executable": id.executable(),
+        "fields": id.kind.fields(),
         "tool_version": env!("CARGO_PKG_VERSION"),
     })
 }

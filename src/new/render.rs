@@ -68,6 +68,7 @@ impl Layer {
 
 handlebars_helper!(json_literal: |value: Json| serde_json::to_string(value).unwrap_or_default());
 handlebars_helper!(toml_literal: |text: str| toml::Value::String(text.to_owned()).to_string());
+handlebars_helper!(snake: |text: str| crate::plugin::snake_case(text));
 
 fn engine() -> Handlebars<'static> {
     let mut engine = Handlebars::new();
@@ -75,6 +76,7 @@ fn engine() -> Handlebars<'static> {
     engine.register_escape_fn(handlebars::no_escape);
     engine.register_helper("json", Box::new(json_literal));
     engine.register_helper("toml", Box::new(toml_literal));
+    engine.register_helper("snake", Box::new(snake));
     engine.register_helper("cargo_lock_packages", Box::new(CargoLockPackages));
     engine
 }

@@ -43,6 +43,7 @@ pub fn check_target(root: &Path, force: bool) -> Result<Target> {
                     parent.display()
                 ));
             }
+            require_writable(&parent, root)?;
             Ok(Target::Missing)
         }
         Err(error) => match root.ancestors().skip(1).find(|a| a.is_file()) {
@@ -62,8 +63,17 @@ pub fn check_target(root: &Path, force: bool) -> Result<Target> {
             let mut entries =
                 fs::read_dir(root).with_context(|| format!("reading {}", root.display()))?;
             match (entries.next().is_some(), force) {
-                (false, _) => Ok(Target::Empty),
-                (true, true) => Ok(Target::NonEmpty),
+                (false, _) => {
+                    // The finished plugin is renamed over the empty directory from its parent,
+                    // which a read-only directory would not stop: its mode is the user's word.
+                    require_writable(root, root)?;
+                    require_writable(&parent_of(root), root)?;
+                    Ok(Target::Empty)
+                }
+                (true, true) => {
+                    require_writable(root, root)?;
+                    Ok(Target::NonEmpty)
+                }
                 (true, false) => Err(bad_input!(
                     "directory {} already exists and is not empty\n  help: choose another \
                      directory, or pass --force to add only the missing files (existing files are \
@@ -248,6 +258,42 @@ fn make_executable(_: &fs::File) -> io::Result<()> {
     Ok(())
 }
 
+/// Refuses before anything is written when `dir` (the plugin directory or its parent) cannot be
+/// written to, rather than failing on the first file with a raw OS error.
+fn require_writable(dir: &Path, root: &Path) -> Result<()> {
+    writable(dir).map_err(|error| {
+        bad_input!(
+            "cannot create {}: {} is not writable ({error})\n  help: choose a directory you can \
+             write to, or change its permissions",
+            root.display(),
+            std::path::absolute(dir)
+                .unwrap_or_else(|_| dir.to_owned())
+                .display()
+        )
+    })
+}
+
+/// Asks the kernel, so root, ACLs and read-only mounts are judged as a write would be.
+#[cfg(unix)]
+fn writable(dir: &Path) -> io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: `path` is a valid NUL-terminated string that outlives the call.
+    match unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) } {
+        0 => Ok(()),
+        _ => Err(io::Error::last_os_error()),
+    }
+}
+
+#[cfg(not(unix))]
+fn writable(dir: &Path) -> io::Result<()> {
+    match fs::metadata(dir)?.permissions().readonly() {
+        true => Err(io::Error::from(io::ErrorKind::PermissionDenied)),
+        false => Ok(()),
+    }
+}
+
 fn interrupted() -> anyhow::Error {
     anyhow::Error::new(Interrupted).context("stopped; nothing was written")
 }
@@ -384,5 +430,15 @@ mod tests {
         );
         let busy = check_target(temp.path(), false).unwrap_err();
         assert!(busy.to_string().contains("--force"), "{busy}");
+    }
+
+    #[test]
+    fn writability_is_asked_of_the_directory_itself() {
+        let temp = tempfile::tempdir().unwrap();
+        assert!(writable(temp.path()).is_ok());
+        let gone = temp.path().join("gone");
+        let err = require_writable(&gone, &gone.join("plugin")).unwrap_err();
+        assert!(err.to_string().contains("gone is not writable"), "{err}");
+        assert!(err.to_string().contains("help: "), "{err}");
     }
 }

@@ -19,13 +19,6 @@ pub enum PluginKind {
     ScenesApp,
 }
 
-/// Which backend template layer a kind uses; app and scenesapp share one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BackendLayer {
-    App,
-    Datasource,
-}
-
 impl PluginKind {
     pub const ALL: [PluginKind; 4] = [Self::App, Self::Datasource, Self::Panel, Self::ScenesApp];
 
@@ -69,27 +62,18 @@ impl PluginKind {
         }
     }
 
-    /// Grafana runs no backend for panels; every other kind may have one.
-    pub fn backend_layer(self) -> Option<BackendLayer> {
+    /// The kind's backend template layers under `templates/backend/`, in order: what every Rust
+    /// backend has, then the app or data source services. Grafana runs no backend for panels.
+    pub fn backend_layers(self) -> &'static [&'static str] {
         match self {
-            Self::App | Self::ScenesApp => Some(BackendLayer::App),
-            Self::Datasource => Some(BackendLayer::Datasource),
-            Self::Panel => None,
+            Self::App | Self::ScenesApp => &["_shared", "app"],
+            Self::Datasource => &["_shared", "datasource"],
+            Self::Panel => &[],
         }
     }
 
     pub fn can_have_backend(self) -> bool {
-        self.backend_layer().is_some()
-    }
-}
-
-impl BackendLayer {
-    /// The name of the layer's folder under `templates/backend/`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::App => "app",
-            Self::Datasource => "datasource",
-        }
+        !self.backend_layers().is_empty()
     }
 }
 
@@ -115,8 +99,8 @@ mod tests {
             assert_eq!(kind.can_have_backend(), kind != PluginKind::Panel, "{kind}");
         }
         assert_eq!(
-            PluginKind::ScenesApp.backend_layer(),
-            Some(BackendLayer::App)
+            PluginKind::ScenesApp.backend_layers(),
+            PluginKind::App.backend_layers()
         );
     }
 

@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::support::{stderr_of, stdout_of, Scratch};
+use crate::support::{require_tool, stderr_of, stdout_of, Scratch};
 
 /// A scratch directory with one of everything a case may need.
 struct Fixture {
@@ -16,6 +16,8 @@ struct Fixture {
     no_executable: PathBuf,
     no_id: PathBuf,
     outside: PathBuf,
+    /// A copy of the binary that an unprivileged user can run (see [`Case::unprivileged`]).
+    binary: PathBuf,
     /// `rustc` stand-ins whose sysroot lacks, or holds only, some standard libraries.
     rustc_without_std: PathBuf,
     rustc_with_windows_std: PathBuf,
@@ -74,6 +76,18 @@ impl Fixture {
         fs::create_dir(dir.join("existing")).unwrap();
         fs::write(dir.join("existing/notes.txt"), "mine").unwrap();
         fs::write(dir.join("a-file"), "mine").unwrap();
+        // Read-only places: `locked` holds a file, `open/sealed` is empty inside a writable parent.
+        fs::create_dir(dir.join("locked")).unwrap();
+        fs::write(dir.join("locked/notes.txt"), "mine").unwrap();
+        fs::create_dir_all(dir.join("open/sealed")).unwrap();
+        for (path, mode) in [("locked", 0o555), ("open", 0o777), ("open/sealed", 0o555)] {
+            fs::set_permissions(dir.join(path), fs::Permissions::from_mode(mode)).unwrap();
+        }
+        // The scratch directory is private to its owner; the unprivileged user must get in.
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        let binary = dir.join("bin/create-grafana-plugin");
+        fs::create_dir(dir.join("bin")).unwrap();
+        fs::copy(assert_cmd::cargo::cargo_bin(crate::support::BIN), &binary).unwrap();
         let bare_path = dir.join("bare-bin");
         fs::create_dir(&bare_path).unwrap();
         Self {
@@ -101,6 +115,19 @@ impl Fixture {
             no_executable,
             no_id,
             outside,
+            binary,
+        }
+    }
+}
+
+impl Drop for Fixture {
+    /// Lets an unprivileged developer's run remove the read-only directories afterwards.
+    fn drop(&mut self) {
+        for path in ["locked", "open/sealed"] {
+            let _ = fs::set_permissions(
+                self.scratch.path().join(path),
+                fs::Permissions::from_mode(0o755),
+            );
         }
     }
 }
@@ -113,6 +140,8 @@ struct Case {
     code: i32,
     /// Found in stderr or stdout (check reports on stdout).
     says: &'static str,
+    /// Runs as an ordinary user: root may write anywhere, so permission cases need one.
+    unprivileged: bool,
 }
 
 fn case(name: &'static str, dir: &Path, args: &[&str], code: i32, says: &'static str) -> Case {
@@ -123,6 +152,7 @@ fn case(name: &'static str, dir: &Path, args: &[&str], code: i32, says: &'static
         env: Vec::new(),
         code,
         says,
+        unprivileged: false,
     }
 }
 
@@ -130,6 +160,11 @@ fn new(name: &'static str, args: &[&str], says: &'static str, f: &Fixture) -> Ca
     let mut all = vec!["new", "--no-git"];
     all.extend(args);
     case(name, f.scratch.path(), &all, 2, says)
+}
+
+fn unprivileged(mut case: Case) -> Case {
+    case.unprivileged = true;
+    case
 }
 
 fn with_env(mut case: Case, env: &[(&'static str, &Path)]) -> Case {
@@ -333,6 +368,37 @@ fn cases(f: &Fixture) -> Vec<Case> {
             "a-file is a file, not a directory",
             f,
         ),
+        unprivileged(Case {
+            dir: f.scratch.path().join("locked"),
+            ..new(
+                "read-only working directory",
+                &["--type", "panel", "--name", "x", "--org", "acme"],
+                "locked is not writable",
+                f,
+            )
+        }),
+        unprivileged(new(
+            "read-only empty directory",
+            &[
+                "open/sealed",
+                "--type",
+                "panel",
+                "--name",
+                "x",
+                "--org",
+                "acme",
+            ],
+            "open/sealed is not writable",
+            f,
+        )),
+        unprivileged(new(
+            "read-only directory with --force",
+            &[
+                "locked", "--force", "--type", "panel", "--name", "x", "--org", "acme",
+            ],
+            "locked is not writable",
+            f,
+        )),
         // build
         case(
             "build outside a plugin",
@@ -549,6 +615,22 @@ fn cases(f: &Fixture) -> Vec<Case> {
     ]
 }
 
+/// The binary run by `nobody` when the tests run as root (as CI does), else by the current user.
+fn as_unprivileged_user(fixture: &Fixture) -> assert_cmd::Command {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+        let setpriv = require_tool("setpriv", "apt-get install util-linux");
+        let mut cmd = assert_cmd::Command::new(setpriv);
+        cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&fixture.binary);
+        cmd
+    } else {
+        assert_cmd::Command::new(&fixture.binary)
+    };
+    cmd.env("NO_COLOR", "1").write_stdin("");
+    cmd
+}
+
 #[test]
 fn every_bad_input_is_explained_and_changes_nothing() {
     let fixture = Fixture::new();
@@ -558,6 +640,9 @@ fn every_bad_input_is_explained_and_changes_nothing() {
     for case in &cases {
         let before = fixture.scratch.tree();
         let mut cmd = fixture.scratch.cmd();
+        if case.unprivileged {
+            cmd = as_unprivileged_user(&fixture);
+        }
         cmd.current_dir(&case.dir).args(&case.args);
         for (key, value) in &case.env {
             cmd.env(key, value);

@@ -66,8 +66,18 @@ fn every_generated_backend_passes_check_with_a_query_and_a_resource_call() {
         );
         assert_eq!(report["passed"], true);
         assert_eq!(step(&report, "handshake")["status"], "passed");
-        assert_eq!(step(&report, "CheckHealth")["status"], "passed");
-        // Settings came from the generated provisioning file, as Grafana would pass them.
+        // Settings came from the generated provisioning file, as Grafana would pass them, and
+        // the backend found the provisioned jsonData under the name the frontend saves it as.
+        let health = step(&report, "CheckHealth");
+        assert_eq!(health["status"], "passed");
+        let provisioned = match kind {
+            "datasource" => "/v1/weather",
+            _ => "https://api.example.com",
+        };
+        assert!(
+            health["detail"].as_str().unwrap().contains(provisioned),
+            "{health}"
+        );
         assert!(
             report["settings"]
                 .as_str()
