@@ -1,11 +1,12 @@
 //! The embedded templates and the Handlebars engine that renders them. Pure: no disk access.
 
 use std::collections::BTreeMap;
+use std::thread;
 
 use anyhow::{anyhow, bail, Context, Result};
 use handlebars::{
     handlebars_helper, Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output,
-    RenderContext, RenderErrorReason, Renderable,
+    RenderContext, RenderErrorReason, Renderable, Template,
 };
 use include_dir::{include_dir, Dir, File};
 use serde_json::Value;
@@ -16,6 +17,7 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 const TEMPLATE_SUFFIX: &str = ".hbs";
 const PARTIALS_DIR: &str = "_partials";
+const DATA_DIR: &str = "_data";
 
 /// Names that would mean something to cargo, npm or git inside this repository, so they are stored
 /// under a neutral name (see templates/README.md).
@@ -131,31 +133,146 @@ fn sort_lock_packages(text: &str) -> String {
 pub fn render(layers: &[Layer], context: &Value) -> Result<Vec<PlannedFile>> {
     let mut engine = engine();
     register_partials(&mut engine, layers)?;
+    // Converted to Handlebars' form once, not once per template.
+    let context = HbContext::wraps(with_data(context, layers)?)?;
+    let sources = sources(layers);
+    let templates = parse_all(&sources)?;
     let mut out: BTreeMap<String, (PlannedFile, &str)> = BTreeMap::new();
-    for layer in layers {
-        for file in layer.files() {
-            let relative = layer.relative(file);
-            if is_partial(&relative) {
-                continue;
-            }
-            let shown = format!("templates/{}/{relative}", layer.path);
-            let planned = render_file(&mut engine, &shown, &relative, file, context)
-                .with_context(|| format!("rendering {shown}"))?;
-            if let Some((_, earlier)) = out.get(&planned.path) {
-                bail!(
-                    "templates/{earlier} and templates/{} both write `{}`",
-                    layer.path,
-                    planned.path
-                );
-            }
-            out.insert(planned.path.clone(), (planned, &layer.path));
+    for (source, template) in sources.iter().zip(templates) {
+        let planned = render_file(&mut engine, source, template, &context)
+            .with_context(|| format!("rendering {}", source.shown))?;
+        if let Some((_, earlier)) = out.get(&planned.path) {
+            bail!(
+                "templates/{earlier} and templates/{} both write `{}`",
+                source.layer,
+                planned.path
+            );
         }
+        out.insert(planned.path.clone(), (planned, source.layer));
     }
     Ok(out.into_values().map(|(file, _)| file).collect())
 }
 
+/// One file of a layer that becomes a file of the plugin.
+struct Source<'a> {
+    layer: &'a str,
+    /// Inside the layer, with `/`.
+    relative: String,
+    /// Names the template in error messages (Handlebars adds line and column).
+    shown: String,
+    file: &'static File<'static>,
+}
+
+impl Source<'_> {
+    fn is_template(&self) -> bool {
+        self.relative.ends_with(TEMPLATE_SUFFIX)
+    }
+}
+
+fn sources(layers: &[Layer]) -> Vec<Source<'_>> {
+    let mut sources = Vec::new();
+    for layer in layers {
+        for file in layer.files() {
+            let relative = layer.relative(file);
+            if is_partial(&relative) || is_data(&relative) {
+                continue;
+            }
+            sources.push(Source {
+                layer: &layer.path,
+                shown: format!("templates/{}/{relative}", layer.path),
+                relative,
+                file,
+            });
+        }
+    }
+    sources
+}
+
+/// Parsing is most of what `new` spends its time on (Handlebars parses about 10 MB/s), so the
+/// templates are parsed on every core; rendering them is cheap and happens in order. The first
+/// error in file order is reported, whichever thread found it.
+fn parse_all(sources: &[Source]) -> Result<Vec<Option<Template>>> {
+    let workers = thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    let parsed: Vec<(usize, Result<Template>)> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                scope.spawn(move || {
+                    let mine = sources.iter().enumerate().skip(worker).step_by(workers);
+                    mine.filter(|(_, source)| source.is_template())
+                        .map(|(index, source)| (index, parse(source)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a template parser panicked"))
+            .collect()
+    });
+    let mut templates: Vec<Option<Template>> = sources.iter().map(|_| None).collect();
+    let mut first_error: Option<(usize, anyhow::Error)> = None;
+    for (index, result) in parsed {
+        match result {
+            Ok(template) => templates[index] = Some(template),
+            Err(error)
+                if first_error
+                    .as_ref()
+                    .map_or(true, |(first, _)| index < *first) =>
+            {
+                first_error = Some((index, error));
+            }
+            Err(_) => {}
+        }
+    }
+    match first_error {
+        Some((_, error)) => Err(error),
+        None => Ok(templates),
+    }
+}
+
+fn parse(source: &Source) -> Result<Template> {
+    let text = utf8(source.file, &source.shown)?;
+    Template::compile_with_name(text, source.shown.clone())
+        .with_context(|| format!("parsing {}", source.shown))
+}
+
 fn is_partial(relative: &str) -> bool {
     relative.split('/').next() == Some(PARTIALS_DIR)
+}
+
+fn is_data(relative: &str) -> bool {
+    relative.split('/').next() == Some(DATA_DIR)
+}
+
+/// Handlebars parses templates at about 10 MB/s, so bulky text that holds nothing to substitute
+/// (a lockfile's dependency entries) lives in `_data/` and reaches templates as a variable,
+/// `{{data.<file name before the first dot>}}`, without going through the parser.
+fn with_data(context: &Value, layers: &[Layer]) -> Result<Value> {
+    let mut data = serde_json::Map::new();
+    for layer in layers {
+        for file in layer.files() {
+            let relative = layer.relative(file);
+            if !is_data(&relative) {
+                continue;
+            }
+            let name = relative.rsplit('/').next().unwrap_or_default();
+            let key = name.split('.').next().unwrap_or_default().to_owned();
+            let text = utf8(file, &layer.path)?;
+            if data.insert(key, Value::from(text)).is_some() {
+                bail!(
+                    "data `{name}` is defined twice (second in templates/{})",
+                    layer.path
+                );
+            }
+        }
+    }
+    let mut context = context.clone();
+    if let Value::Object(variables) = &mut context {
+        variables.insert("data".to_owned(), Value::Object(data));
+    }
+    Ok(context)
 }
 
 fn register_partials(engine: &mut Handlebars, layers: &[Layer]) -> Result<()> {
@@ -185,21 +302,20 @@ fn register_partials(engine: &mut Handlebars, layers: &[Layer]) -> Result<()> {
     Ok(())
 }
 
-/// `shown` names the template in error messages (Handlebars reports line and column in it).
 fn render_file(
     engine: &mut Handlebars,
-    shown: &str,
-    relative: &str,
-    file: &File,
-    context: &Value,
+    source: &Source,
+    template: Option<Template>,
+    context: &HbContext,
 ) -> Result<PlannedFile> {
-    let (path, contents) = match relative.strip_suffix(TEMPLATE_SUFFIX) {
-        Some(stripped) => {
-            engine.register_template_string(shown, utf8(file, shown)?)?;
-            let rendered = engine.render(shown, context)?;
-            (stripped, rendered.into_bytes())
+    let (path, contents) = match template {
+        Some(template) => {
+            engine.register_template(&source.shown, template);
+            let rendered = engine.render_with_context(&source.shown, context)?;
+            let path = source.relative.strip_suffix(TEMPLATE_SUFFIX);
+            (path.unwrap_or(&source.relative), rendered.into_bytes())
         }
-        None => (relative, file.contents().to_vec()),
+        None => (source.relative.as_str(), source.file.contents().to_vec()),
     };
     let path = output_path(path);
     Ok(PlannedFile {
@@ -290,6 +406,45 @@ mod tests {
     }
 
     #[test]
+    fn data_files_reach_templates_as_text_and_are_not_written() {
+        let layers = [Layer::get("backend/_shared").unwrap()];
+        let context = with_data(&json!({ "id": "x" }), &layers).unwrap();
+        let deps = context["data"]["cargo_lock_dependencies"].as_str().unwrap();
+        assert!(deps.contains("name = \"grafana-plugin-sdk\""));
+        assert_eq!(context["id"], "x");
+        let written: Vec<_> = sources(&layers).into_iter().map(|s| s.relative).collect();
+        assert!(
+            written.iter().all(|path| !path.starts_with("_data/")),
+            "{written:?}"
+        );
+        assert!(
+            written.contains(&"_Cargo.lock.hbs".to_owned()),
+            "{written:?}"
+        );
+    }
+
+    static GOOD: File = File::new("t/good.hbs", b"{{id}}");
+    static FIRST_BAD: File = File::new("t/first.hbs", b"{{#if id}}");
+    static SECOND_BAD: File = File::new("t/second.hbs", b"{{/if}}");
+
+    #[test]
+    fn the_first_parse_error_in_file_order_is_reported() {
+        let source = |file: &'static File<'static>| Source {
+            layer: "t",
+            relative: file.path().to_string_lossy().replace("t/", ""),
+            shown: file.path().display().to_string(),
+            file,
+        };
+        let ok = parse_all(&[source(&GOOD), source(&GOOD)]).unwrap();
+        assert!(ok.iter().all(Option::is_some));
+        for _ in 0..20 {
+            let sources = [source(&GOOD), source(&FIRST_BAD), source(&SECOND_BAD)];
+            let err = parse_all(&sources).unwrap_err();
+            assert!(format!("{err:#}").contains("t/first.hbs"), "{err:#}");
+        }
+    }
+
+    #[test]
     fn every_layer_folder_exists() {
         for path in [
             "base",
@@ -298,6 +453,7 @@ mod tests {
             "frontend/datasource",
             "frontend/panel",
             "frontend/scenesapp",
+            "backend/_shared",
             "backend/app",
             "backend/datasource",
         ] {

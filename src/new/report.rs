@@ -1,5 +1,7 @@
 //! What `new` tells the user: files and next steps on stdout, or one JSON object with `--json`.
 
+use std::io::{self, Write};
+
 use anyhow::{Context, Result};
 use console::style;
 use serde::Serialize;
@@ -54,23 +56,39 @@ impl Report {
     }
 
     pub fn print_text(&self) -> Result<()> {
+        if let Init::Failed(why) = &self.git {
+            eprintln!("warning: `git init` failed: {why}");
+        }
+        // One write for the whole report rather than one per line of ~100.
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        self.write_text(&mut out)
+            .and_then(|()| out.flush())
+            .context("writing the report to stdout")
+    }
+
+    fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
         let verb = if self.dry_run {
             "Would create"
         } else {
             "Created"
         };
         for file in &self.files {
-            println!("  {} {file}", style("+").green());
+            writeln!(out, "  {} {file}", style("+").green())?;
         }
         for file in &self.skipped {
-            println!("  {} {file} (exists, left untouched)", style("=").yellow());
+            writeln!(
+                out,
+                "  {} {file} (exists, left untouched)",
+                style("=").yellow()
+            )?;
         }
         let backend = if self.backend {
             " with a Rust backend"
         } else {
             ""
         };
-        println!(
+        writeln!(
+            out,
             "\n{} {} ({} plugin{backend}) in {}: {} files{}",
             style(verb).green().bold(),
             style(&self.id).bold(),
@@ -81,14 +99,11 @@ impl Report {
                 0 => String::new(),
                 n => format!(", {n} skipped"),
             }
-        );
-        if let Init::Failed(why) = &self.git {
-            eprintln!("warning: `git init` failed: {why}");
-        }
+        )?;
         if !self.dry_run {
-            println!("\nNext steps:");
+            writeln!(out, "\nNext steps:")?;
             for step in &self.next_steps {
-                println!("  {step}");
+                writeln!(out, "  {step}")?;
             }
         }
         Ok(())

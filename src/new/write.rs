@@ -3,6 +3,7 @@
 //! With `--force`, files are added to an existing directory one by one, never replacing one, and
 //! every addition is undone if anything fails.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -124,13 +125,15 @@ fn write_fresh(plan: &Plan, target: Target) -> Result<Outcome> {
 }
 
 fn fill(staging: &Path, files: &[PlannedFile]) -> Result<()> {
+    let mut made = HashSet::new();
     for file in files {
         if interrupt::requested() {
             return Err(interrupted());
         }
         let path = staging.join(&file.path);
-        if let Some(dir) = path.parent() {
+        if let Some(dir) = path.parent().filter(|dir| !made.contains(*dir)) {
             fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            made.insert(dir.to_owned());
         }
         let mut handle =
             fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
