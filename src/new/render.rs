@@ -195,7 +195,7 @@ fn parse_all(sources: &[Source]) -> Result<Vec<Option<Template>>> {
     let workers = thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4);
-    let parsed: Vec<(usize, Result<Template>)> = thread::scope(|scope| {
+    let mut parsed: Vec<(usize, Result<Template>)> = thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|worker| {
                 scope.spawn(move || {
@@ -212,24 +212,11 @@ fn parse_all(sources: &[Source]) -> Result<Vec<Option<Template>>> {
             .collect()
     });
     let mut templates: Vec<Option<Template>> = sources.iter().map(|_| None).collect();
-    let mut first_error: Option<(usize, anyhow::Error)> = None;
+    parsed.sort_by_key(|(index, _)| *index);
     for (index, result) in parsed {
-        match result {
-            Ok(template) => templates[index] = Some(template),
-            Err(error)
-                if first_error
-                    .as_ref()
-                    .map_or(true, |(first, _)| index < *first) =>
-            {
-                first_error = Some((index, error));
-            }
-            Err(_) => {}
-        }
+        templates[index] = Some(result?);
     }
-    match first_error {
-        Some((_, error)) => Err(error),
-        None => Ok(templates),
-    }
+    Ok(templates)
 }
 
 fn parse(source: &Source) -> Result<Template> {
