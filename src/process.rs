@@ -26,19 +26,32 @@ pub fn stop_group(child: &mut Child) {
     if let Ok(pid) = i32::try_from(child.id()) {
         // The child leads its group (see `own_group`), so its pid is the group id.
         signal_group(pid, libc::SIGTERM);
-        let deadline = std::time::Instant::now() + GRACE;
-        loop {
-            // Reap the leader as soon as it exits: a zombie would keep the group "alive".
-            let _ = child.try_wait();
-            if !signal_group(pid, 0) || std::time::Instant::now() >= deadline {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
+        if !wait_for_group(pid, child) {
+            signal_group(pid, libc::SIGKILL);
+            // SIGKILL takes effect asynchronously: wait again, so that "nothing is left" is
+            // already true when the caller says it.
+            wait_for_group(pid, child);
         }
-        signal_group(pid, libc::SIGKILL);
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Whether every member of the group is gone within [`GRACE`].
+#[cfg(unix)]
+fn wait_for_group(group: i32, leader: &mut Child) -> bool {
+    let deadline = std::time::Instant::now() + GRACE;
+    loop {
+        // Reap the leader as soon as it exits: a zombie would keep the group "alive".
+        let _ = leader.try_wait();
+        if !signal_group(group, 0) {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// kill(2) on a process group; signal 0 only asks whether any member is left.

@@ -9,7 +9,8 @@ use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
 use object::{Architecture, BinaryFormat, Endianness, Object};
 
 use crate::support::{
-    interrupt, processes_in, require_tool, shared_cargo_target, stderr_of, stdout_of, tree, Scratch,
+    interrupt, processes_in, processes_now_in, require_tool, shared_cargo_target, stderr_of,
+    stdout_of, tree, Scratch,
 };
 
 /// 2026-11-23 12:00:00 UTC: dist/plugin.json must carry this day, whatever the clock says.
@@ -266,7 +267,10 @@ fn ctrl_c_during_a_build_stops_cargo_and_every_rustc_and_keeps_dist() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     std::thread::sleep(std::time::Duration::from_secs(3));
-    assert!(!processes_in(&root).is_empty(), "the build was not running");
+    assert!(
+        !processes_now_in(&root).is_empty(),
+        "the build was not running"
+    );
     assert_eq!(interrupt(&mut child), Some(130));
     // rustc processes end on their own SIGTERM; give them a moment to go.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

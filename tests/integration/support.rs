@@ -139,8 +139,21 @@ pub fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Processes whose working directory is inside `dir`: what a build left running.
+/// Processes whose working directory is inside `dir`: what a build left running. A process
+/// already on its way out (killed, or ending because its parent ended) gets up to 5 s to go.
 pub fn processes_in(dir: &Path) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let left = processes_now_in(dir);
+        if left.is_empty() || std::time::Instant::now() >= deadline {
+            return left;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Processes whose working directory is inside `dir` at this moment.
+pub fn processes_now_in(dir: &Path) -> Vec<String> {
     let dir = std::fs::canonicalize(dir).unwrap();
     std::fs::read_dir("/proc")
         .unwrap()
