@@ -13,6 +13,8 @@ use serde_json::Value;
 
 use super::plan::PlannedFile;
 
+mod fold;
+
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 const TEMPLATE_SUFFIX: &str = ".hbs";
@@ -221,8 +223,7 @@ fn parse_all(sources: &[Source]) -> Result<Vec<Option<Template>>> {
 
 fn parse(source: &Source) -> Result<Template> {
     let text = utf8(source.file, &source.shown)?;
-    Template::compile_with_name(text, source.shown.clone())
-        .with_context(|| format!("parsing {}", source.shown))
+    fold::compile(text, &source.shown).with_context(|| format!("parsing {}", source.shown))
 }
 
 fn is_partial(relative: &str) -> bool {

@@ -1,0 +1,385 @@
+//! Parsing templates quickly. Handlebars' parser (pest) spends about 500 instructions on each
+//! byte of plain text, and it finds each element's line and column by counting from the top of
+//! the file. Plain text, not tags, was therefore most of `new`'s time. Before parsing, each run
+//! of whole lines that holds no tag is swapped for a short placeholder expression; after parsing,
+//! each placeholder is swapped back for its text.
+//!
+//! The parsed template is the same as a plain parse, apart from where one raw string ends and the
+//! next begins (tested below on every template and on generated ones). What stays untouched is
+//! what Handlebars looks at around a tag: the tag's own line, for "standalone" tags, and any
+//! whitespace a `~` trims. Anything unexpected falls back to the plain parse.
+
+use std::borrow::Cow;
+
+use handlebars::template::{HelperTemplate, Template, TemplateElement};
+use handlebars::TemplateError;
+
+/// Expression names that stand for folded text; `__folded_lines_3` is the fourth run.
+const PLACEHOLDER: &str = "__folded_lines_";
+
+/// Shorter runs are not worth a placeholder.
+const MIN_RUN: usize = 48;
+
+pub fn compile(text: &str, name: &str) -> Result<Template, TemplateError> {
+    let folded = fold(text);
+    if !folded.runs.is_empty() {
+        if let Ok(mut template) = Template::compile_with_name(&folded.source, name.to_owned()) {
+            if unfold(&mut template, &folded.runs) == folded.runs.len() {
+                return Ok(template);
+            }
+        }
+    }
+    // Also the way parse errors are reported: against the text as written.
+    Template::compile_with_name(text, name.to_owned())
+}
+
+struct Folded<'a> {
+    /// What the parser reads: `text` with each run replaced by a placeholder that spans as many
+    /// lines, so line numbers in errors and in the template's mapping stay right.
+    source: String,
+    /// As Handlebars renders it: `\{{` is `{{`.
+    runs: Vec<Cow<'a, str>>,
+}
+
+fn fold(text: &str) -> Folded<'_> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let busy = busy_lines(text, &lines);
+    let mut folded = Folded {
+        source: String::with_capacity(text.len() / 2),
+        runs: Vec::new(),
+    };
+    let mut index = 0;
+    while index < lines.len() {
+        let free = busy[index..].iter().take_while(|busy| !**busy).count();
+        if free == 0 {
+            folded.source.push_str(lines[index]);
+            index += 1;
+            continue;
+        }
+        let run: usize = lines[index..index + free].iter().map(|l| l.len()).sum();
+        let start: usize = lines[..index].iter().map(|l| l.len()).sum();
+        folded.push_run(&text[start..start + run]);
+        index += free;
+    }
+    folded
+}
+
+impl<'a> Folded<'a> {
+    fn push_run(&mut self, run: &'a str) {
+        // The run's last newline stays, so a tag after the run still begins its own line.
+        let (body, newline) = match run.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (run, ""),
+        };
+        if body.len() < MIN_RUN {
+            self.source.push_str(run);
+            return;
+        }
+        let inner_lines = "\n".repeat(body.matches('\n').count());
+        let index = self.runs.len();
+        self.source.push_str(&format!(
+            "{{{{{PLACEHOLDER}{index}{inner_lines}}}}}{newline}"
+        ));
+        self.runs.push(unescape(body));
+    }
+}
+
+/// Which lines a tag touches, or a `~` next to a tag may trim. Tags are found the way the
+/// grammar finds them: `\{{` is text (GitHub's `${{ }}` in workflows), a `{{!--` comment ends at
+/// `--}}`, anything else at `}}`.
+fn busy_lines(text: &str, lines: &[&str]) -> Vec<bool> {
+    let starts: Vec<usize> = lines
+        .iter()
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len();
+            Some(start)
+        })
+        .collect();
+    let line_of = |pos: usize| {
+        starts
+            .partition_point(|&start| start <= pos)
+            .saturating_sub(1)
+    };
+    let mut busy = vec![false; lines.len()];
+    let mut mark = |first: usize, last: usize| {
+        let last = last.min(text.len().saturating_sub(1)).max(first);
+        busy[line_of(first)..=line_of(last)].fill(true);
+    };
+    // After a `~}}`, Handlebars trims the start of every raw text until the next tag that is
+    // not a comment, so no placeholder (itself a tag) may go there.
+    let mut trimming: Option<usize> = None;
+    let mut from = 0;
+    while let Some(found) = text[from..].find("{{") {
+        let open = from + found;
+        if is_escaped(text, open) {
+            from = open + 2;
+            continue;
+        }
+        let close = tag_end(text, open);
+        // `{{~` trims the end of the raw text before it.
+        let first = match text[open + 2..].starts_with('~') {
+            true => text[..open].trim_end().len(),
+            false => open,
+        };
+        mark(
+            trimming.unwrap_or(first).min(first),
+            close.saturating_sub(1),
+        );
+        let comment = text[open..].starts_with("{{!");
+        if !comment {
+            trimming = None;
+        }
+        if text[..close].ends_with("~}}") {
+            trimming = trimming.or(Some(close));
+        }
+        from = close.max(open + 2);
+    }
+    if let Some(after) = trimming {
+        mark(after, text.len());
+    }
+    busy
+}
+
+/// One backslash makes `{{` text; two or more are text themselves, and the tag stays a tag.
+fn is_escaped(text: &str, open: usize) -> bool {
+    let before = &text[..open];
+    before.ends_with('\\') && !before.ends_with("\\\\")
+}
+
+fn unescape(body: &str) -> Cow<'_, str> {
+    match body.contains("\\{{") {
+        true => Cow::Owned(body.replace("\\{{", "{{")),
+        false => Cow::Borrowed(body),
+    }
+}
+
+/// The byte after the tag that opens at `open`.
+fn tag_end(text: &str, open: usize) -> usize {
+    let rest = &text[open..];
+    let comment_end = rest
+        .starts_with("{{!--")
+        .then(|| rest.find("--}}").map(|at| at + 4));
+    let end = comment_end
+        .flatten()
+        .or_else(|| rest[2..].find("}}").map(|at| at + 4));
+    end.map_or(text.len(), |end| open + end)
+}
+
+/// Puts the folded text back in place of its placeholders; returns how many it replaced.
+fn unfold(template: &mut Template, runs: &[Cow<str>]) -> usize {
+    let mut restored = 0;
+    for element in &mut template.elements {
+        let run = match element {
+            TemplateElement::Expression(helper) => placeholder(helper, runs),
+            TemplateElement::HelperBlock(helper) => {
+                for inner in [&mut helper.template, &mut helper.inverse] {
+                    restored += inner.as_mut().map_or(0, |t| unfold(t, runs));
+                }
+                None
+            }
+            TemplateElement::DecoratorBlock(block) | TemplateElement::PartialBlock(block) => {
+                restored += block.template.as_mut().map_or(0, |t| unfold(t, runs));
+                None
+            }
+            _ => None,
+        };
+        if let Some(run) = run {
+            *element = TemplateElement::RawString(run.to_owned());
+            restored += 1;
+        }
+    }
+    restored
+}
+
+fn placeholder<'a>(helper: &HelperTemplate, runs: &'a [Cow<str>]) -> Option<&'a str> {
+    if !helper.params.is_empty() || !helper.hash.is_empty() {
+        return None;
+    }
+    let index = helper.name.as_name()?.strip_prefix(PLACEHOLDER)?;
+    runs.get(index.parse::<usize>().ok()?)
+        .map(|run| run.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use include_dir::Dir;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A parse with adjacent raw strings joined and empty ones dropped, which is what rendering
+    /// sees. `mapping` (line and column per element) is left out because joining changes it.
+    fn normalised(template: &Template) -> Vec<TemplateElement> {
+        let mut out: Vec<TemplateElement> = Vec::new();
+        for element in &template.elements {
+            let element = match element.clone() {
+                TemplateElement::HelperBlock(mut helper) => {
+                    normalise_inner(&mut helper.template);
+                    normalise_inner(&mut helper.inverse);
+                    TemplateElement::HelperBlock(helper)
+                }
+                TemplateElement::PartialBlock(mut block) => {
+                    normalise_inner(&mut block.template);
+                    TemplateElement::PartialBlock(block)
+                }
+                TemplateElement::DecoratorBlock(mut block) => {
+                    normalise_inner(&mut block.template);
+                    TemplateElement::DecoratorBlock(block)
+                }
+                other => other,
+            };
+            match (out.last_mut(), element) {
+                (_, TemplateElement::RawString(text)) if text.is_empty() => {}
+                (Some(TemplateElement::RawString(previous)), TemplateElement::RawString(text)) => {
+                    previous.push_str(&text)
+                }
+                (_, element) => out.push(element),
+            }
+        }
+        out
+    }
+
+    fn normalise_inner(template: &mut Option<Template>) {
+        if let Some(template) = template {
+            template.elements = normalised(template);
+            template.mapping.clear();
+        }
+    }
+
+    fn assert_same_parse(text: &str) {
+        let plain = Template::compile_with_name(text, "t".to_owned());
+        let fast = compile(text, "t");
+        match (plain, fast) {
+            (Ok(plain), Ok(fast)) => assert_eq!(normalised(&fast), normalised(&plain), "{text:?}"),
+            (Err(plain), Err(fast)) => assert_eq!(fast.to_string(), plain.to_string()),
+            (plain, fast) => panic!("{text:?}: plain {plain:?}, folded {fast:?}"),
+        }
+    }
+
+    fn every_template() -> Vec<(String, &'static str)> {
+        fn walk(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+            for file in dir.files() {
+                let path = file.path().display().to_string();
+                if path.ends_with(".hbs") {
+                    out.push((path, file.contents_utf8().unwrap()));
+                }
+            }
+            dir.dirs().for_each(|sub| walk(sub, out));
+        }
+        let mut out = Vec::new();
+        walk(&super::super::TEMPLATES, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_template_parses_as_it_would_unfolded_and_most_text_skips_the_parser() {
+        let (mut written, mut parsed) = (0, 0);
+        for (path, text) in every_template() {
+            assert_same_parse(text);
+            let folded = fold(text);
+            assert!(
+                folded.source.lines().count() == text.lines().count(),
+                "{path}: line numbers moved"
+            );
+            written += text.len();
+            parsed += folded.source.len();
+        }
+        // Not a speed test: it proves the folding happens at all on the real templates.
+        assert!(
+            parsed * 3 < written,
+            "the parser still reads {parsed} of {written} bytes"
+        );
+    }
+
+    #[test]
+    fn whitespace_control_and_standalone_tags_keep_their_lines() {
+        let long = "plain text that is long enough to be folded away, really it is\n";
+        for text in [
+            format!(
+                "{long}{long}{{{{#if a}}}}\n{long}{long}{{{{else}}}}\n{long}{{{{/if}}}}\n{long}"
+            ),
+            format!("{long}  {{{{~x~}}}}  \n\n{long}\n{long}   \n{{{{~y}}}}{long}"),
+            format!("{{{{!-- a\n{long}{long} --}}}}\n{long}{{{{! b\n{long} }}}}{long}"),
+            format!(
+                "{long}\\{{{{ not a tag\n{long}{{{{{{{{raw}}}}}}}}\n{long}{{{{{{{{/raw}}}}}}}}\n"
+            ),
+            format!("{long}  {{{{> part}}}}\n{long}{{{{#each xs as |x|}}}}\n{long}{{{{/each}}}}"),
+            format!("{long}{{{{#if a}}}}\n{long}"), // unclosed: the same error either way
+        ] {
+            assert_same_parse(&text);
+        }
+    }
+
+    #[test]
+    fn parse_errors_quote_the_text_as_written() {
+        let long = "plain text that is long enough to be folded away, really it is\n";
+        let text = format!("{long}{long}{{{{#if a}}}}\n{long}{long}{{{{/each}}}}\n");
+        let error = compile(&text, "t").unwrap_err().to_string();
+        let plain = Template::compile(&text)
+            .unwrap_err()
+            .in_template("t".to_owned());
+        assert_eq!(error, plain.to_string());
+        assert!(
+            error.contains(long.trim_end()) && !error.contains(PLACEHOLDER),
+            "{error}"
+        );
+    }
+
+    /// Lines of plain text (long enough to fold) mixed with lines of tags, so that folded runs
+    /// often meet standalone tags, `~`, escapes, comments and raw blocks.
+    fn template_text() -> impl Strategy<Value = String> {
+        let tag = prop_oneof![
+            Just("{{x}}"),
+            Just("{{#if a}}"),
+            Just("{{else}}"),
+            Just("{{/if}}"),
+            Just("{{~y~}}"),
+            Just("{{~#each xs}}"),
+            Just("{{/each~}}"),
+            Just("{{!-- a comment\nover lines --}}"),
+            Just("{{! short }}"),
+            Just("{{> part}}"),
+            Just("{{#> layout}}"),
+            Just("{{/layout}}"),
+            Just("{{#*inline \"p\"}}"),
+            Just("{{/inline}}"),
+            Just("\\{{ escaped }}"),
+            Just("\\\\{{z}}"),
+            Just("{{{{raw}}}}"),
+            Just("{{{{/raw}}}}"),
+            Just("{{#if b\n  }}"),
+            Just("}}"),
+            Just("  "),
+            Just("text"),
+        ];
+        let line = prop_oneof![
+            Just("plain words that are long enough to fold, with no tags at all".to_owned()),
+            Just("    indented line, also plenty long for the folding threshold".to_owned()),
+            Just(
+                "a line with GitHub's $\\{{ secrets.TOKEN }} in it, long enough to fold".to_owned()
+            ),
+            Just(String::new()),
+            Just("   \t".to_owned()),
+            prop::collection::vec(tag, 1..4).prop_map(|tags| tags.concat()),
+            "[a-z {}~#/\\\\]{0,12}",
+        ];
+        let ending = prop_oneof![8 => Just("\n"), 1 => Just("\r\n"), 1 => Just("")];
+        prop::collection::vec((line, ending), 0..30).prop_map(|lines| {
+            lines
+                .into_iter()
+                .map(|(line, ending)| line + ending)
+                .collect()
+        })
+    }
+
+    proptest! {
+        // Cheap cases, and some of the pairings that matter are rare.
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn folding_never_changes_what_a_template_parses_to(text in template_text()) {
+            assert_same_parse(&text);
+        }
+    }
+}
