@@ -1,12 +1,13 @@
 //! The embedded templates and the Handlebars engine that renders them. Pure: no disk access.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use anyhow::{anyhow, bail, Context, Result};
 use handlebars::{
     handlebars_helper, Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output,
-    RenderContext, RenderErrorReason, Renderable, Template,
+    RenderContext, RenderErrorReason, Renderable, StringOutput,
 };
 use include_dir::{include_dir, Dir, File};
 use serde_json::Value;
@@ -133,16 +134,37 @@ fn sort_lock_packages(text: &str) -> String {
 
 /// Renders the union of `layers` with `context`. Files are returned sorted by path.
 pub fn render(layers: &[Layer], context: &Value) -> Result<Vec<PlannedFile>> {
+    render_files(layer_files(layers), context)
+}
+
+fn render_files<'a>(
+    files: impl Iterator<Item = Source<'a>>,
+    context: &Value,
+) -> Result<Vec<PlannedFile>> {
     let mut engine = engine();
-    register_partials(&mut engine, layers)?;
+    let mut data = serde_json::Map::new();
+    let mut sources = Vec::new();
+    for file in files {
+        match file.folder() {
+            Folder::Partials => register_partial(&mut engine, &file)?,
+            Folder::Data => add_data(&mut data, &file)?,
+            Folder::Plugin => sources.push(file),
+        }
+    }
+    let mut context = context.clone();
+    if let Value::Object(variables) = &mut context {
+        variables.insert("data".to_owned(), Value::Object(data));
+    }
     // Converted to Handlebars' form once, not once per template.
-    let context = HbContext::wraps(with_data(context, layers)?)?;
-    let sources = sources(layers);
-    let templates = parse_all(&sources)?;
+    let context = HbContext::wraps(context)?;
+    let rendered = in_parallel(&sources, |source| {
+        render_file(&engine, source, &context)
+            .with_context(|| format!("rendering {}", source.shown))
+    });
     let mut out: BTreeMap<String, (PlannedFile, &str)> = BTreeMap::new();
-    for (source, template) in sources.iter().zip(templates) {
-        let planned = render_file(&mut engine, source, template, &context)
-            .with_context(|| format!("rendering {}", source.shown))?;
+    for (source, planned) in sources.iter().zip(rendered) {
+        // The first error in file order, whichever thread met it.
+        let planned = planned?;
         if let Some((_, earlier)) = out.get(&planned.path) {
             bail!(
                 "templates/{earlier} and templates/{} both write `{}`",
@@ -155,7 +177,7 @@ pub fn render(layers: &[Layer], context: &Value) -> Result<Vec<PlannedFile>> {
     Ok(out.into_values().map(|(file, _)| file).collect())
 }
 
-/// One file of a layer that becomes a file of the plugin.
+/// One file of a layer.
 struct Source<'a> {
     layer: &'a str,
     /// Inside the layer, with `/`.
@@ -165,145 +187,128 @@ struct Source<'a> {
     file: &'static File<'static>,
 }
 
+/// What a layer's top-level folder makes of the files in it.
+enum Folder {
+    /// `_partials/`: templates that others include with `{{> name}}`.
+    Partials,
+    /// `_data/`: text that templates read as `{{data.<name>}}`.
+    Data,
+    /// Anything else: a file of the plugin.
+    Plugin,
+}
+
 impl Source<'_> {
     fn is_template(&self) -> bool {
         self.relative.ends_with(TEMPLATE_SUFFIX)
     }
+
+    fn folder(&self) -> Folder {
+        match self.relative.split('/').next() {
+            Some(PARTIALS_DIR) => Folder::Partials,
+            Some(DATA_DIR) => Folder::Data,
+            _ => Folder::Plugin,
+        }
+    }
+
+    /// The file name up to its first dot: how partials and data are named.
+    fn stem(&self) -> &str {
+        let name = self.relative.rsplit('/').next().unwrap_or_default();
+        name.split('.').next().unwrap_or_default()
+    }
+
+    fn text(&self) -> Result<&'static str> {
+        self.file
+            .contents_utf8()
+            .ok_or_else(|| anyhow!("template {} is not UTF-8 text", self.shown))
+    }
 }
 
-fn sources(layers: &[Layer]) -> Vec<Source<'_>> {
-    let mut sources = Vec::new();
-    for layer in layers {
-        for file in layer.files() {
+fn layer_files(layers: &[Layer]) -> impl Iterator<Item = Source<'_>> {
+    layers.iter().flat_map(|layer| {
+        layer.files().into_iter().map(move |file| {
             let relative = layer.relative(file);
-            if is_partial(&relative) || is_data(&relative) {
-                continue;
-            }
-            sources.push(Source {
+            Source {
                 layer: &layer.path,
                 shown: format!("templates/{}/{relative}", layer.path),
                 relative,
                 file,
-            });
-        }
+            }
+        })
+    })
+}
+
+fn register_partial(engine: &mut Handlebars, source: &Source) -> Result<()> {
+    let name = source.stem();
+    if engine.has_template(name) {
+        bail!(
+            "partial `{name}` is defined twice (second in {})",
+            source.shown
+        );
     }
-    sources
-}
-
-/// Parsing is most of what `new` spends its time on (Handlebars parses about 10 MB/s), so the
-/// templates are parsed on every core; rendering them is cheap and happens in order. The first
-/// error in file order is reported, whichever thread found it.
-fn parse_all(sources: &[Source]) -> Result<Vec<Option<Template>>> {
-    let workers = thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
-    let mut parsed: Vec<(usize, Result<Template>)> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|worker| {
-                scope.spawn(move || {
-                    let mine = sources.iter().enumerate().skip(worker).step_by(workers);
-                    mine.filter(|(_, source)| source.is_template())
-                        .map(|(index, source)| (index, parse(source)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().expect("a template parser panicked"))
-            .collect()
-    });
-    let mut templates: Vec<Option<Template>> = sources.iter().map(|_| None).collect();
-    parsed.sort_by_key(|(index, _)| *index);
-    for (index, result) in parsed {
-        templates[index] = Some(result?);
-    }
-    Ok(templates)
-}
-
-fn parse(source: &Source) -> Result<Template> {
-    let text = utf8(source.file, &source.shown)?;
-    fold::compile(text, &source.shown).with_context(|| format!("parsing {}", source.shown))
-}
-
-fn is_partial(relative: &str) -> bool {
-    relative.split('/').next() == Some(PARTIALS_DIR)
-}
-
-fn is_data(relative: &str) -> bool {
-    relative.split('/').next() == Some(DATA_DIR)
+    engine
+        .register_partial(name, source.text()?)
+        .with_context(|| format!("parsing partial {}", source.shown))
 }
 
 /// Handlebars parses templates at about 10 MB/s, so bulky text that holds nothing to substitute
 /// (a lockfile's dependency entries) lives in `_data/` and reaches templates as a variable,
 /// `{{data.<file name before the first dot>}}`, without going through the parser.
-fn with_data(context: &Value, layers: &[Layer]) -> Result<Value> {
-    let mut data = serde_json::Map::new();
-    for layer in layers {
-        for file in layer.files() {
-            let relative = layer.relative(file);
-            if !is_data(&relative) {
-                continue;
-            }
-            let name = relative.rsplit('/').next().unwrap_or_default();
-            let key = name.split('.').next().unwrap_or_default().to_owned();
-            let text = utf8(file, &layer.path)?;
-            if data.insert(key, Value::from(text)).is_some() {
-                bail!(
-                    "data `{name}` is defined twice (second in templates/{})",
-                    layer.path
-                );
-            }
-        }
-    }
-    let mut context = context.clone();
-    if let Value::Object(variables) = &mut context {
-        variables.insert("data".to_owned(), Value::Object(data));
-    }
-    Ok(context)
-}
-
-fn register_partials(engine: &mut Handlebars, layers: &[Layer]) -> Result<()> {
-    for layer in layers {
-        for file in layer.files() {
-            let relative = layer.relative(file);
-            if !is_partial(&relative) {
-                continue;
-            }
-            let name = relative
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches(TEMPLATE_SUFFIX);
-            if engine.has_template(name) {
-                bail!(
-                    "partial `{name}` is defined twice (second in templates/{})",
-                    layer.path
-                );
-            }
-            let text = utf8(file, &layer.path)?;
-            engine
-                .register_partial(name, text)
-                .with_context(|| format!("parsing partial templates/{}/{relative}", layer.path))?;
-        }
+fn add_data(data: &mut serde_json::Map<String, Value>, source: &Source) -> Result<()> {
+    let key = source.stem().to_owned();
+    if data.insert(key, Value::from(source.text()?)).is_some() {
+        bail!(
+            "data `{}` is defined twice (second in {})",
+            source.stem(),
+            source.shown
+        );
     }
     Ok(())
 }
 
-fn render_file(
-    engine: &mut Handlebars,
-    source: &Source,
-    template: Option<Template>,
-    context: &HbContext,
-) -> Result<PlannedFile> {
-    let (path, contents) = match template {
-        Some(template) => {
-            engine.register_template(&source.shown, template);
-            let rendered = engine.render_with_context(&source.shown, context)?;
-            let path = source.relative.strip_suffix(TEMPLATE_SUFFIX);
-            (path.unwrap_or(&source.relative), rendered.into_bytes())
+/// Runs `work` on each item, spread over the cores (parsing templates is most of what `new`
+/// spends its time on); the results come back in the items' order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            match items.get(index) {
+                Some(item) => done.push((index, work(item))),
+                None => return done,
+            }
         }
-        None => (source.relative.as_str(), source.file.contents().to_vec()),
+    };
+    let threads = thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    let mut results = thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let mut results = worker();
+        for helper in helpers {
+            results.extend(helper.join().expect("a template worker panicked"));
+        }
+        results
+    });
+    results.sort_unstable_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+fn render_file(engine: &Handlebars, source: &Source, context: &HbContext) -> Result<PlannedFile> {
+    let (path, contents) = match source.is_template() {
+        true => {
+            let template = fold::compile(source.text()?, &source.shown)
+                .with_context(|| format!("parsing {}", source.shown))?;
+            let mut out = StringOutput::new();
+            let mut render_context = RenderContext::new(template.name.as_ref());
+            template.render(engine, context, &mut render_context, &mut out)?;
+            let path = source.relative.strip_suffix(TEMPLATE_SUFFIX);
+            (
+                path.unwrap_or(&source.relative),
+                out.into_string()?.into_bytes(),
+            )
+        }
+        false => (source.relative.as_str(), source.file.contents().to_vec()),
     };
     let path = output_path(path);
     Ok(PlannedFile {
@@ -311,11 +316,6 @@ fn render_file(
         path,
         contents,
     })
-}
-
-fn utf8<'a>(file: &'a File, shown: &str) -> Result<&'a str> {
-    file.contents_utf8()
-        .ok_or_else(|| anyhow!("template {shown} is not UTF-8 text"))
 }
 
 fn output_path(path: &str) -> String {
@@ -393,43 +393,65 @@ mod tests {
         assert!(sorted.ends_with("\"zed\"\n") && !sorted.ends_with("\n\n"));
     }
 
+    fn source(file: &'static File<'static>) -> Source<'static> {
+        let relative = file.path().display().to_string();
+        Source {
+            layer: "t",
+            shown: format!("templates/t/{relative}"),
+            relative,
+            file,
+        }
+    }
+
+    fn render_static(files: &[&'static File<'static>]) -> Result<Vec<PlannedFile>> {
+        render_files(files.iter().map(|file| source(file)), &json!({ "id": "x" }))
+    }
+
+    static DATA: File = File::new("_data/deps.toml", b"name = \"a\"\n");
+    static USES_DATA: File = File::new("Cargo.lock.hbs", b"{{id}}\n{{data.deps}}");
+    static PARTIAL: File = File::new("_partials/greeting.md.hbs", b"hello {{id}}");
+    static USES_PARTIAL: File = File::new("README.md.hbs", b"{{> greeting}}!");
+    static GOOD: File = File::new("good.hbs", b"{{id}}");
+    static FIRST_BAD: File = File::new("first.hbs", b"{{#if id}}");
+    static SECOND_BAD: File = File::new("second.hbs", b"{{/if}}");
+    static RENDER_BAD: File = File::new("third.hbs", b"{{missing}}");
+
     #[test]
-    fn data_files_reach_templates_as_text_and_are_not_written() {
-        let layers = [Layer::get("backend/_shared").unwrap()];
-        let context = with_data(&json!({ "id": "x" }), &layers).unwrap();
-        let deps = context["data"]["cargo_lock_dependencies"].as_str().unwrap();
-        assert!(deps.contains("name = \"grafana-plugin-sdk\""));
-        assert_eq!(context["id"], "x");
-        let written: Vec<_> = sources(&layers).into_iter().map(|s| s.relative).collect();
-        assert!(
-            written.iter().all(|path| !path.starts_with("_data/")),
-            "{written:?}"
-        );
-        assert!(
-            written.contains(&"_Cargo.lock.hbs".to_owned()),
-            "{written:?}"
+    fn data_and_partials_reach_templates_and_are_not_written() {
+        let files = render_static(&[&DATA, &USES_DATA, &PARTIAL, &USES_PARTIAL]).unwrap();
+        let written: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|f| (f.path.as_str(), f.contents.as_slice()))
+            .collect();
+        assert_eq!(
+            written,
+            [
+                ("Cargo.lock", b"x\nname = \"a\"\n".as_slice()),
+                ("README.md", b"hello x!".as_slice())
+            ]
         );
     }
 
-    static GOOD: File = File::new("t/good.hbs", b"{{id}}");
-    static FIRST_BAD: File = File::new("t/first.hbs", b"{{#if id}}");
-    static SECOND_BAD: File = File::new("t/second.hbs", b"{{/if}}");
-
     #[test]
-    fn the_first_parse_error_in_file_order_is_reported() {
-        let source = |file: &'static File<'static>| Source {
-            layer: "t",
-            relative: file.path().to_string_lossy().replace("t/", ""),
-            shown: file.path().display().to_string(),
-            file,
-        };
-        let ok = parse_all(&[source(&GOOD), source(&GOOD)]).unwrap();
-        assert!(ok.iter().all(Option::is_some));
+    fn the_first_error_in_file_order_is_reported() {
+        assert_eq!(render_static(&[&GOOD]).unwrap()[0].contents, b"x");
+        // Files are spread over threads; which one fails first must not matter.
         for _ in 0..20 {
-            let sources = [source(&GOOD), source(&FIRST_BAD), source(&SECOND_BAD)];
-            let err = parse_all(&sources).unwrap_err();
+            let err = render_static(&[&GOOD, &FIRST_BAD, &SECOND_BAD, &RENDER_BAD]).unwrap_err();
             assert!(format!("{err:#}").contains("t/first.hbs"), "{err:#}");
         }
+        let err = render_static(&[&GOOD, &RENDER_BAD, &SECOND_BAD]).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("rendering templates/t/third.hbs"),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn in_parallel_keeps_the_order_of_its_items() {
+        let items: Vec<usize> = (0..500).collect();
+        let doubled = in_parallel(&items, |n| n * 2);
+        assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
     }
 
     #[test]
