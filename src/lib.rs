@@ -11,6 +11,7 @@ pub mod error;
 pub mod interrupt;
 pub mod new;
 pub mod package;
+pub mod parallel;
 pub mod plugin;
 pub mod process;
 pub mod source_date;

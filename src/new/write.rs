@@ -14,6 +14,7 @@ use super::plan::{Plan, PlannedFile};
 use crate::bad_input;
 use crate::error::Interrupted;
 use crate::interrupt;
+use crate::parallel;
 
 /// What is at the target path before we write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,19 +128,23 @@ fn write_fresh(plan: &Plan, target: Target) -> Result<Outcome> {
 fn fill(staging: &Path, files: &[PlannedFile]) -> Result<()> {
     let mut made = HashSet::new();
     for file in files {
+        let dir = staging.join(&file.path);
+        if let Some(dir) = dir.parent().filter(|dir| !made.contains(*dir)) {
+            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            made.insert(dir.to_owned());
+        }
+    }
+    // Creating a file costs 30-400 µs on some disks; creates in different directories overlap.
+    let written = parallel::map(files, |file| {
         if interrupt::requested() {
             return Err(interrupted());
         }
         let path = staging.join(&file.path);
-        if let Some(dir) = path.parent().filter(|dir| !made.contains(*dir)) {
-            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            made.insert(dir.to_owned());
-        }
         let mut handle =
             fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-        finish_file(&mut handle, file, &path)?;
-    }
-    Ok(())
+        finish_file(&mut handle, file, &path)
+    });
+    written.into_iter().collect()
 }
 
 fn commit(staging: &Path, root: &Path, target: Target) -> Result<()> {

@@ -1,8 +1,6 @@
 //! The embedded templates and the Handlebars engine that renders them. Pure: no disk access.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 
 use anyhow::{anyhow, bail, Context, Result};
 use handlebars::{
@@ -13,6 +11,7 @@ use include_dir::{include_dir, Dir, File};
 use serde_json::Value;
 
 use super::plan::PlannedFile;
+use crate::parallel;
 
 mod fold;
 
@@ -157,7 +156,7 @@ fn render_files<'a>(
     }
     // Converted to Handlebars' form once, not once per template.
     let context = HbContext::wraps(context)?;
-    let rendered = in_parallel(&sources, |source| {
+    let rendered = parallel::map(&sources, |source| {
         render_file(&engine, source, &context)
             .with_context(|| format!("rendering {}", source.shown))
     });
@@ -263,35 +262,6 @@ fn add_data(data: &mut serde_json::Map<String, Value>, source: &Source) -> Resul
         );
     }
     Ok(())
-}
-
-/// Runs `work` on each item, spread over the cores (parsing templates is most of what `new`
-/// spends its time on); the results come back in the items' order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = AtomicUsize::new(0);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            match items.get(index) {
-                Some(item) => done.push((index, work(item))),
-                None => return done,
-            }
-        }
-    };
-    let threads = thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
-    let mut results = thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-        let mut results = worker();
-        for helper in helpers {
-            results.extend(helper.join().expect("a template worker panicked"));
-        }
-        results
-    });
-    results.sort_unstable_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
 }
 
 fn render_file(engine: &Handlebars, source: &Source, context: &HbContext) -> Result<PlannedFile> {
@@ -445,13 +415,6 @@ mod tests {
             format!("{err:#}").contains("rendering templates/t/third.hbs"),
             "{err:#}"
         );
-    }
-
-    #[test]
-    fn in_parallel_keeps_the_order_of_its_items() {
-        let items: Vec<usize> = (0..500).collect();
-        let doubled = in_parallel(&items, |n| n * 2);
-        assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
     }
 
     #[test]
