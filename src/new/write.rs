@@ -33,20 +33,35 @@ pub struct Outcome {
 }
 
 pub fn check_target(root: &Path, force: bool) -> Result<Target> {
+    let target = classify(root, force)?;
+    // A fresh plugin is renamed into place from the parent. The rename would also replace a
+    // read-only empty directory, but that mode is the user saying no, so it is honoured. With
+    // --force, files are added inside the directory.
+    let changed = match target {
+        Target::Missing => vec![parent_of(root)],
+        Target::Empty => vec![root.to_owned(), parent_of(root)],
+        Target::NonEmpty => vec![root.to_owned()],
+    };
+    for dir in &changed {
+        require_writable(dir, root)?;
+    }
+    Ok(target)
+}
+
+fn classify(root: &Path, force: bool) -> Result<Target> {
     match fs::metadata(root) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             let parent = parent_of(root);
-            if !parent.is_dir() {
-                return Err(bad_input!(
+            match parent.is_dir() {
+                true => Ok(Target::Missing),
+                false => Err(bad_input!(
                     "cannot create {}: its parent directory {} does not exist\n  help: create it \
                      first (mkdir -p {}) or choose another directory",
                     root.display(),
                     parent.display(),
                     parent.display()
-                ));
+                )),
             }
-            require_writable(&parent, root)?;
-            Ok(Target::Missing)
         }
         Err(error) => match root.ancestors().skip(1).find(|a| a.is_file()) {
             Some(file) => Err(bad_input!(
@@ -65,17 +80,8 @@ pub fn check_target(root: &Path, force: bool) -> Result<Target> {
             let mut entries =
                 fs::read_dir(root).with_context(|| format!("reading {}", root.display()))?;
             match (entries.next().is_some(), force) {
-                (false, _) => {
-                    // The finished plugin is renamed over the empty directory from its parent,
-                    // which a read-only directory would not stop: its mode is the user's word.
-                    require_writable(root, root)?;
-                    require_writable(&parent_of(root), root)?;
-                    Ok(Target::Empty)
-                }
-                (true, true) => {
-                    require_writable(root, root)?;
-                    Ok(Target::NonEmpty)
-                }
+                (false, _) => Ok(Target::Empty),
+                (true, true) => Ok(Target::NonEmpty),
                 (true, false) => Err(bad_input!(
                     "directory {} already exists and is not empty\n  help: choose another \
                      directory, or pass --force to add only the missing files (existing files are \

@@ -19,7 +19,6 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 const TEMPLATE_SUFFIX: &str = ".hbs";
 const PARTIALS_DIR: &str = "_partials";
-const DATA_DIR: &str = "_data";
 
 /// Names that would mean something to cargo, npm or git inside this repository, so they are stored
 /// under a neutral name (see templates/README.md).
@@ -141,18 +140,12 @@ fn render_files<'a>(
     context: &Value,
 ) -> Result<Vec<PlannedFile>> {
     let mut engine = engine();
-    let mut data = serde_json::Map::new();
     let mut sources = Vec::new();
     for file in files {
-        match file.folder() {
-            Folder::Partials => register_partial(&mut engine, &file)?,
-            Folder::Data => add_data(&mut data, &file)?,
-            Folder::Plugin => sources.push(file),
+        match file.is_partial() {
+            true => register_partial(&mut engine, &file)?,
+            false => sources.push(file),
         }
-    }
-    let mut context = context.clone();
-    if let Value::Object(variables) = &mut context {
-        variables.insert("data".to_owned(), Value::Object(data));
     }
     // Converted to Handlebars' form once, not once per template.
     let context = HbContext::wraps(context)?;
@@ -186,33 +179,21 @@ struct Source<'a> {
     file: &'static File<'static>,
 }
 
-/// What a layer's top-level folder makes of the files in it.
-enum Folder {
-    /// `_partials/`: templates that others include with `{{> name}}`.
-    Partials,
-    /// `_data/`: text that templates read as `{{data.<name>}}`.
-    Data,
-    /// Anything else: a file of the plugin.
-    Plugin,
-}
-
 impl Source<'_> {
     fn is_template(&self) -> bool {
         self.relative.ends_with(TEMPLATE_SUFFIX)
     }
 
-    fn folder(&self) -> Folder {
-        match self.relative.split('/').next() {
-            Some(PARTIALS_DIR) => Folder::Partials,
-            Some(DATA_DIR) => Folder::Data,
-            _ => Folder::Plugin,
-        }
+    /// Under `_partials/`: a template that others include with `{{> name}}`, not a file of the
+    /// plugin.
+    fn is_partial(&self) -> bool {
+        self.relative.split('/').next() == Some(PARTIALS_DIR)
     }
 
-    /// The file name up to its first dot: how partials and data are named.
-    fn stem(&self) -> &str {
+    /// A partial's name: its file name without `.hbs`.
+    fn partial_name(&self) -> &str {
         let name = self.relative.rsplit('/').next().unwrap_or_default();
-        name.split('.').next().unwrap_or_default()
+        name.strip_suffix(TEMPLATE_SUFFIX).unwrap_or(name)
     }
 
     fn text(&self) -> Result<&'static str> {
@@ -237,7 +218,7 @@ fn layer_files(layers: &[Layer]) -> impl Iterator<Item = Source<'_>> {
 }
 
 fn register_partial(engine: &mut Handlebars, source: &Source) -> Result<()> {
-    let name = source.stem();
+    let name = source.partial_name();
     if engine.has_template(name) {
         bail!(
             "partial `{name}` is defined twice (second in {})",
@@ -247,21 +228,6 @@ fn register_partial(engine: &mut Handlebars, source: &Source) -> Result<()> {
     engine
         .register_partial(name, source.text()?)
         .with_context(|| format!("parsing partial {}", source.shown))
-}
-
-/// Handlebars parses templates at about 10 MB/s, so bulky text that holds nothing to substitute
-/// (a lockfile's dependency entries) lives in `_data/` and reaches templates as a variable,
-/// `{{data.<file name before the first dot>}}`, without going through the parser.
-fn add_data(data: &mut serde_json::Map<String, Value>, source: &Source) -> Result<()> {
-    let key = source.stem().to_owned();
-    if data.insert(key, Value::from(source.text()?)).is_some() {
-        bail!(
-            "data `{}` is defined twice (second in {})",
-            source.stem(),
-            source.shown
-        );
-    }
-    Ok(())
 }
 
 fn render_file(engine: &Handlebars, source: &Source, context: &HbContext) -> Result<PlannedFile> {
@@ -377,18 +343,18 @@ mod tests {
         render_files(files.iter().map(|file| source(file)), &json!({ "id": "x" }))
     }
 
-    static DATA: File = File::new("_data/deps.toml", b"name = \"a\"\n");
-    static USES_DATA: File = File::new("Cargo.lock.hbs", b"{{id}}\n{{data.deps}}");
-    static PARTIAL: File = File::new("_partials/greeting.md.hbs", b"hello {{id}}");
+    static PARTIAL: File = File::new("_partials/greeting.hbs", b"hello {{id}}");
     static USES_PARTIAL: File = File::new("README.md.hbs", b"{{> greeting}}!");
+    static PLAIN: File = File::new("_gitignore", b"{{not a template}}");
+
     static GOOD: File = File::new("good.hbs", b"{{id}}");
     static FIRST_BAD: File = File::new("first.hbs", b"{{#if id}}");
     static SECOND_BAD: File = File::new("second.hbs", b"{{/if}}");
     static RENDER_BAD: File = File::new("third.hbs", b"{{missing}}");
 
     #[test]
-    fn data_and_partials_reach_templates_and_are_not_written() {
-        let files = render_static(&[&DATA, &USES_DATA, &PARTIAL, &USES_PARTIAL]).unwrap();
+    fn partials_reach_templates_and_are_not_written() {
+        let files = render_static(&[&PARTIAL, &USES_PARTIAL, &PLAIN]).unwrap();
         let written: Vec<(&str, &[u8])> = files
             .iter()
             .map(|f| (f.path.as_str(), f.contents.as_slice()))
@@ -396,7 +362,7 @@ mod tests {
         assert_eq!(
             written,
             [
-                ("Cargo.lock", b"x\nname = \"a\"\n".as_slice()),
+                (".gitignore", b"{{not a template}}".as_slice()),
                 ("README.md", b"hello x!".as_slice())
             ]
         );
