@@ -7,12 +7,14 @@
 //! The parsed template is the same as a plain parse, apart from where one raw string ends and the
 //! next begins (tested below on every template and on generated ones). What stays untouched is
 //! what Handlebars looks at around a tag: the tag's own line, for "standalone" tags, and any
-//! whitespace a `~` trims. Anything unexpected falls back to the plain parse.
+//! whitespace a `~` trims, also past comments. Anything unexpected falls back to the plain
+//! parse, and so does any error, so that it names the line as written.
 
 use std::borrow::Cow;
 
+use anyhow::{Context as _, Result};
 use handlebars::template::{HelperTemplate, Template, TemplateElement};
-use handlebars::TemplateError;
+use handlebars::{Context, Handlebars, RenderContext, Renderable, StringOutput, TemplateError};
 
 /// Expression names that stand for folded text; `__folded_lines_3` is the fourth run.
 const PLACEHOLDER: &str = "__folded_lines_";
@@ -20,7 +22,25 @@ const PLACEHOLDER: &str = "__folded_lines_";
 /// Shorter runs are not worth a placeholder.
 const MIN_RUN: usize = 48;
 
-pub fn compile(text: &str, name: &str) -> Result<Template, TemplateError> {
+/// Renders the template `text`. Folding moves line numbers, so a template that fails is parsed
+/// and rendered again as written, and that attempt's error is the one reported.
+pub fn render(text: &str, name: &str, engine: &Handlebars, context: &Context) -> Result<String> {
+    if let Ok(Ok(rendered)) = compile(text, name).map(|t| render_parsed(&t, engine, context)) {
+        return Ok(rendered);
+    }
+    let template = Template::compile_with_name(text, name.to_owned())
+        .with_context(|| format!("parsing {name}"))?;
+    render_parsed(&template, engine, context)
+}
+
+fn render_parsed(template: &Template, engine: &Handlebars, context: &Context) -> Result<String> {
+    let mut out = StringOutput::new();
+    let mut render_context = RenderContext::new(template.name.as_ref());
+    template.render(engine, context, &mut render_context, &mut out)?;
+    Ok(out.into_string()?)
+}
+
+fn compile(text: &str, name: &str) -> Result<Template, TemplateError> {
     let folded = fold(text);
     if !folded.runs.is_empty() {
         if let Ok(mut template) = Template::compile_with_name(&folded.source, name.to_owned()) {
@@ -29,13 +49,11 @@ pub fn compile(text: &str, name: &str) -> Result<Template, TemplateError> {
             }
         }
     }
-    // Also the way parse errors are reported: against the text as written.
     Template::compile_with_name(text, name.to_owned())
 }
 
 struct Folded<'a> {
-    /// What the parser reads: `text` with each run replaced by a placeholder that spans as many
-    /// lines, so line numbers in errors and in the template's mapping stay right.
+    /// What the parser reads: `text` with each run replaced by a one-line placeholder.
     source: String,
     /// As Handlebars renders it: `\{{` is `{{`.
     runs: Vec<Cow<'a, str>>,
@@ -48,17 +66,18 @@ fn fold(text: &str) -> Folded<'_> {
         source: String::with_capacity(text.len() / 2),
         runs: Vec::new(),
     };
-    let mut index = 0;
+    let (mut index, mut offset) = (0, 0);
     while index < lines.len() {
         let free = busy[index..].iter().take_while(|busy| !**busy).count();
         if free == 0 {
             folded.source.push_str(lines[index]);
+            offset += lines[index].len();
             index += 1;
             continue;
         }
         let run: usize = lines[index..index + free].iter().map(|l| l.len()).sum();
-        let start: usize = lines[..index].iter().map(|l| l.len()).sum();
-        folded.push_run(&text[start..start + run]);
+        folded.push_run(&text[offset..offset + run]);
+        offset += run;
         index += free;
     }
     folded
@@ -75,11 +94,9 @@ impl<'a> Folded<'a> {
             self.source.push_str(run);
             return;
         }
-        let inner_lines = "\n".repeat(body.matches('\n').count());
         let index = self.runs.len();
-        self.source.push_str(&format!(
-            "{{{{{PLACEHOLDER}{index}{inner_lines}}}}}{newline}"
-        ));
+        self.source
+            .push_str(&format!("{{{{{PLACEHOLDER}{index}}}}}{newline}"));
         self.runs.push(unescape(body));
     }
 }
@@ -275,13 +292,9 @@ mod tests {
     #[test]
     fn every_template_parses_as_it_would_unfolded_and_most_text_skips_the_parser() {
         let (mut written, mut parsed) = (0, 0);
-        for (path, text) in every_template() {
+        for (_, text) in every_template() {
             assert_same_parse(text);
             let folded = fold(text);
-            assert!(
-                folded.source.lines().count() == text.lines().count(),
-                "{path}: line numbers moved"
-            );
             written += text.len();
             parsed += folded.source.len();
         }
@@ -312,16 +325,36 @@ mod tests {
     }
 
     #[test]
-    fn parse_errors_quote_the_text_as_written() {
+    fn errors_name_the_line_as_written() {
         let long = "plain text that is long enough to be folded away, really it is\n";
-        let text = format!("{long}{long}{{{{#if a}}}}\n{long}{long}{{{{/each}}}}\n");
-        let error = compile(&text, "t").unwrap_err().to_string();
-        let plain = Template::compile(&text)
-            .unwrap_err()
-            .in_template("t".to_owned());
-        assert_eq!(error, plain.to_string());
+        let mut engine = Handlebars::new();
+        engine.set_strict_mode(true);
+        let context = Context::wraps(serde_json::json!({ "a": true })).unwrap();
+        let folded =
+            |text: &str| format!("{:#}", render(text, "t", &engine, &context).unwrap_err());
+        let plain = |text: &str| {
+            let template = Template::compile_with_name(text, "t".to_owned());
+            let error = match template {
+                Ok(template) => render_parsed(&template, &engine, &context).unwrap_err(),
+                Err(error) => anyhow::Error::from(error).context("parsing t"),
+            };
+            format!("{error:#}")
+        };
+
+        let unclosed = format!("{long}{long}{{{{#if a}}}}\n{long}{long}{{{{/each}}}}\n");
+        assert_eq!(folded(&unclosed), plain(&unclosed));
         assert!(
-            error.contains(long.trim_end()) && !error.contains(PLACEHOLDER),
+            folded(&unclosed).contains(long.trim_end()),
+            "{}",
+            folded(&unclosed)
+        );
+
+        let missing =
+            format!("{long}{long}{{{{#if a}}}}\n{long}{long}{{{{missing}}}}\n{{{{/if}}}}\n");
+        let error = folded(&missing);
+        assert_eq!(error, plain(&missing));
+        assert!(
+            error.contains("line 6") && !error.contains(PLACEHOLDER),
             "{error}"
         );
     }

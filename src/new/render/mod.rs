@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use anyhow::{anyhow, bail, Context, Result};
 use handlebars::{
     handlebars_helper, Context as HbContext, Handlebars, Helper, HelperDef, HelperResult, Output,
-    RenderContext, RenderErrorReason, Renderable, StringOutput,
+    RenderContext, RenderErrorReason, Renderable,
 };
 use include_dir::{include_dir, Dir, File};
 use serde_json::Value;
@@ -233,16 +233,9 @@ fn register_partial(engine: &mut Handlebars, source: &Source) -> Result<()> {
 fn render_file(engine: &Handlebars, source: &Source, context: &HbContext) -> Result<PlannedFile> {
     let (path, contents) = match source.is_template() {
         true => {
-            let template = fold::compile(source.text()?, &source.shown)
-                .with_context(|| format!("parsing {}", source.shown))?;
-            let mut out = StringOutput::new();
-            let mut render_context = RenderContext::new(template.name.as_ref());
-            template.render(engine, context, &mut render_context, &mut out)?;
+            let rendered = fold::render(source.text()?, &source.shown, engine, context)?;
             let path = source.relative.strip_suffix(TEMPLATE_SUFFIX);
-            (
-                path.unwrap_or(&source.relative),
-                out.into_string()?.into_bytes(),
-            )
+            (path.unwrap_or(&source.relative), rendered.into_bytes())
         }
         false => (source.relative.as_str(), source.file.contents().to_vec()),
     };
