@@ -221,7 +221,6 @@ fn placeholder<'a>(helper: &HelperTemplate, runs: &'a [Cow<str>]) -> Option<&'a 
 
 #[cfg(test)]
 mod tests {
-    use include_dir::Dir;
     use proptest::prelude::*;
 
     use super::*;
@@ -279,18 +278,16 @@ mod tests {
     }
 
     fn every_template() -> Vec<(String, &'static str)> {
-        fn walk(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
-            for file in dir.files() {
-                let path = file.path().display().to_string();
-                if path.ends_with(".hbs") {
-                    out.push((path, file.contents_utf8().unwrap()));
-                }
-            }
-            dir.dirs().for_each(|sub| walk(sub, out));
-        }
-        let mut out = Vec::new();
-        walk(&super::super::TEMPLATES, &mut out);
-        out
+        let files = super::super::files_below(&super::super::TEMPLATES).into_iter();
+        let templates = files.filter(|file| file.path().extension() == Some("hbs".as_ref()));
+        templates
+            .map(|file| {
+                (
+                    file.path().display().to_string(),
+                    file.contents_utf8().unwrap(),
+                )
+            })
+            .collect()
     }
 
     #[test]

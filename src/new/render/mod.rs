@@ -49,15 +49,7 @@ impl Layer {
     }
 
     fn files(&self) -> Vec<&'static File<'static>> {
-        fn walk(dir: &'static Dir<'static>, out: &mut Vec<&'static File<'static>>) {
-            out.extend(dir.files());
-            for sub in dir.dirs() {
-                walk(sub, out);
-            }
-        }
-        let mut files = Vec::new();
-        walk(self.dir, &mut files);
-        files
+        files_below(self.dir)
     }
 
     /// The file's path inside the layer, always with `/`.
@@ -67,6 +59,15 @@ impl Layer {
             .map(|rest| rest.trim_start_matches('/').to_owned())
             .unwrap_or(full)
     }
+}
+
+/// Every file in `dir` and its subfolders.
+fn files_below(dir: &'static Dir<'static>) -> Vec<&'static File<'static>> {
+    let mut files: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        files.extend(files_below(sub));
+    }
+    files
 }
 
 handlebars_helper!(json_literal: |value: Json| serde_json::to_string(value).unwrap_or_default());
