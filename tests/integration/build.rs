@@ -9,7 +9,7 @@ use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
 use object::{Architecture, BinaryFormat, Endianness, Object};
 
 use crate::support::{
-    interrupt, processes_in, processes_now_in, require_tool, shared_cargo_target, stderr_of,
+    interrupt, processes_left_in, processes_now_in, require_tool, shared_cargo_target, stderr_of,
     stdout_of, tree, Scratch,
 };
 
@@ -273,11 +273,8 @@ fn ctrl_c_during_a_build_stops_cargo_and_every_rustc_and_keeps_dist() {
     );
     assert_eq!(interrupt(&mut child), Some(130));
     // rustc processes end on their own SIGTERM; give them a moment to go.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !processes_in(&root).is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    assert_eq!(processes_in(&root), Vec::<String>::new());
+    let left = processes_left_in(&root, std::time::Duration::from_secs(15));
+    assert_eq!(left, Vec::<String>::new());
     let mut after = tree(&root);
     after.retain(|path, _| !path.starts_with("target"));
     assert_eq!(after, before);

@@ -142,7 +142,12 @@ pub fn stderr_of(output: &std::process::Output) -> String {
 /// Processes whose working directory is inside `dir`: what a build left running. A process
 /// already on its way out (killed, or ending because its parent ended) gets up to 5 s to go.
 pub fn processes_in(dir: &Path) -> Vec<String> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    processes_left_in(dir, std::time::Duration::from_secs(5))
+}
+
+/// Like [`processes_in`], with `grace` for processes that are still ending.
+pub fn processes_left_in(dir: &Path, grace: std::time::Duration) -> Vec<String> {
+    let deadline = std::time::Instant::now() + grace;
     loop {
         let left = processes_now_in(dir);
         if left.is_empty() || std::time::Instant::now() >= deadline {
