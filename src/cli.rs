@@ -106,6 +106,10 @@ pub struct NewArgs {
     /// Do not run `git init` in the new directory
     #[arg(long, help_heading = "Behaviour")]
     pub no_git: bool,
+
+    /// List every file created, not only the summary (--dry-run and --json always list them)
+    #[arg(short, long, help_heading = "Behaviour")]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use super::report::shell_quote;
 use crate::bad_input;
 use crate::cli::NewArgs;
 use crate::plugin::{PluginId, PluginKind, PluginName};
@@ -62,27 +63,24 @@ fn from_flags_only(
     name: Option<PluginName>,
     org: Option<PluginName>,
 ) -> Result<Answers> {
-    let missing: Vec<&str> = [
-        (
-            args.kind.is_none(),
-            "--type <app|datasource|panel|scenesapp>",
-        ),
-        (name.is_none(), "--name <NAME>"),
-        (org.is_none(), "--org <ORG>"),
-    ]
-    .into_iter()
-    .filter_map(|(absent, flag)| absent.then_some(flag))
-    .collect();
     let (Some(kind), Some(name), Some(org)) = (args.kind, name, org) else {
+        let missing: Vec<&str> = [
+            (args.kind.is_none(), TYPE_PLACEHOLDER),
+            (args.name.is_none(), NAME_PLACEHOLDER),
+            (args.org.is_none(), ORG_PLACEHOLDER),
+        ]
+        .into_iter()
+        .filter_map(|(absent, flag)| absent.then_some(flag))
+        .collect();
         let why = if args.yes {
             "--yes was given, so nothing is asked"
         } else {
             "there is no terminal to ask in"
         };
         return Err(bad_input!(
-            "missing {}: {why}\n  help: create-grafana-plugin new {}",
+            "missing {}: {why}\n  help: {}",
             missing.join(", "),
-            missing.join(" ")
+            completed_command(args)
         ));
     };
     Ok(finish(
@@ -90,6 +88,58 @@ fn from_flags_only(
         PluginId { org, name, kind },
         args.backend_choice().unwrap_or(false),
     ))
+}
+
+const TYPE_PLACEHOLDER: &str = "--type <app|datasource|panel|scenesapp>";
+const NAME_PLACEHOLDER: &str = "--name <NAME>";
+const ORG_PLACEHOLDER: &str = "--org <ORG>";
+
+/// The user's command with placeholders where flags are missing, so it can be copied and
+/// completed: the flags already given (in their long spelling) are kept.
+fn completed_command(args: &NewArgs) -> String {
+    let mut words = vec!["create-grafana-plugin".to_owned(), "new".to_owned()];
+    if let Some(dir) = &args.dir {
+        words.push(shell_quote(&dir.display().to_string()));
+    }
+    let given = |flag: &str, value: &str| format!("{flag} {}", shell_quote(value));
+    words.push(match args.kind {
+        Some(kind) => given("--type", kind.as_str()),
+        None => TYPE_PLACEHOLDER.to_owned(),
+    });
+    match args.backend_choice() {
+        Some(true) => words.push("--backend".to_owned()),
+        Some(false) => words.push("--no-backend".to_owned()),
+        None => {}
+    }
+    for (value, flag, placeholder) in [
+        (&args.name, "--name", NAME_PLACEHOLDER),
+        (&args.org, "--org", ORG_PLACEHOLDER),
+    ] {
+        words.push(match value {
+            Some(value) => given(flag, value),
+            None => placeholder.to_owned(),
+        });
+    }
+    for (value, flag) in [
+        (&args.description, "--description"),
+        (&args.author, "--author"),
+    ] {
+        words.extend(value.as_deref().map(|value| given(flag, value)));
+    }
+    let switches = [
+        (args.yes, "--yes"),
+        (args.force, "--force"),
+        (args.dry_run, "--dry-run"),
+        (args.json, "--json"),
+        (args.no_git, "--no-git"),
+        (args.verbose, "--verbose"),
+    ];
+    for (on, flag) in switches {
+        if on {
+            words.push(flag.to_owned());
+        }
+    }
+    words.join(" ")
 }
 
 fn finish(args: &NewArgs, id: PluginId, backend: bool) -> Answers {
@@ -204,6 +254,35 @@ mod tests {
         );
         assert!(text.contains("no terminal"), "{text}");
         assert_eq!(exit_code(&error), 2);
+    }
+
+    #[test]
+    fn the_suggested_command_keeps_the_flags_given() {
+        let help = |flags: &[&str]| {
+            let text = resolve(&args(flags), None).unwrap_err().to_string();
+            text.lines()
+                .find_map(|line| line.strip_prefix("  help: "))
+                .unwrap_or_else(|| panic!("no help line in {text}"))
+                .to_owned()
+        };
+        assert_eq!(
+            help(&["--type", "datasource"]),
+            "create-grafana-plugin new --type datasource --name <NAME> --org <ORG>"
+        );
+        assert_eq!(
+            help(&[
+                "my plugins/w",
+                "--plugin-name",
+                "weather",
+                "--backend",
+                "--description",
+                "It's sunny",
+                "--no-git",
+                "--yes",
+            ]),
+            "create-grafana-plugin new 'my plugins/w' --type <app|datasource|panel|scenesapp> \
+             --backend --name weather --org <ORG> --description 'It'\\''s sunny' --yes --no-git"
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn run(args: &NewArgs) -> Result<()> {
         true => git::Init::Skipped,
         false => git::init(&plan.root),
     };
-    let report = report::Report::new(&answers, &outcome, args.dry_run, git);
+    let report = report::Report::new(&answers, &outcome, args.dry_run, args.verbose, git);
     match args.json {
         true => report.print_json(),
         false => report.print_text(),

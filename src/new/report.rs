@@ -28,10 +28,21 @@ pub struct Report {
     next_steps: Vec<String>,
     #[serde(skip)]
     git: Init,
+    /// Whether the text output lists every file, or only sums them up.
+    #[serde(skip)]
+    list_files: bool,
 }
 
 impl Report {
-    pub fn new(answers: &Answers, outcome: &Outcome, dry_run: bool, git: Init) -> Self {
+    /// `verbose` lists every file in the text output; a dry run always does, since the list is
+    /// what it is for.
+    pub fn new(
+        answers: &Answers,
+        outcome: &Outcome,
+        dry_run: bool,
+        verbose: bool,
+        git: Init,
+    ) -> Self {
         let id = &answers.id;
         Report {
             id: id.to_string(),
@@ -46,6 +57,7 @@ impl Report {
             skipped: outcome.skipped.clone(),
             next_steps: next_steps(answers),
             git,
+            list_files: dry_run || verbose,
         }
     }
 
@@ -67,11 +79,22 @@ impl Report {
     }
 
     fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
-        let verb = if self.dry_run {
-            "Would create"
-        } else {
-            "Created"
-        };
+        if self.list_files {
+            self.write_files(out)?;
+            writeln!(out)?;
+        }
+        self.write_summary(out)?;
+        if !self.dry_run {
+            writeln!(out, "\nNext steps:")?;
+            for step in &self.next_steps {
+                writeln!(out, "  {step}")?;
+            }
+            self.write_kept(out)?;
+        }
+        Ok(())
+    }
+
+    fn write_files(&self, out: &mut impl Write) -> io::Result<()> {
         for file in &self.files {
             writeln!(out, "  {} {file}", style("+").green())?;
         }
@@ -82,31 +105,70 @@ impl Report {
                 style("=").yellow()
             )?;
         }
+        Ok(())
+    }
+
+    fn write_summary(&self, out: &mut impl Write) -> io::Result<()> {
+        let verb = if self.dry_run {
+            "Would create"
+        } else {
+            "Created"
+        };
         let backend = if self.backend {
             " with a Rust backend"
         } else {
             ""
         };
+        let skipped = match self.skipped.len() {
+            0 => String::new(),
+            n => format!(", {n} existing files kept"),
+        };
+        let listed = match self.list_files {
+            true => "",
+            false => " (--verbose lists them)",
+        };
+        // Two short lines rather than one that an 80-column terminal wraps mid-word.
         writeln!(
             out,
-            "\n{} {} ({} plugin{backend}) in {}: {} files{}",
+            "{} {} ({} plugin{backend})",
             style(verb).green().bold(),
             style(&self.id).bold(),
             self.kind,
-            self.directory,
-            self.files.len(),
-            match self.skipped.len() {
-                0 => String::new(),
-                n => format!(", {n} skipped"),
-            }
         )?;
-        if !self.dry_run {
-            writeln!(out, "\nNext steps:")?;
-            for step in &self.next_steps {
-                writeln!(out, "  {step}")?;
-            }
+        writeln!(
+            out,
+            "  {} files in {}{skipped}{listed}",
+            self.files.len(),
+            self.directory,
+        )
+    }
+
+    /// `--force` keeps the user's own files; the next steps then run with those, not with ours.
+    fn write_kept(&self, out: &mut impl Write) -> io::Result<()> {
+        let notes: Vec<String> = self
+            .skipped
+            .iter()
+            .filter_map(|file| kept_note(file, self.backend).map(|note| (file, note)))
+            .map(|(file, note)| format!("Kept your {file}: {note}."))
+            .collect();
+        if !notes.is_empty() {
+            writeln!(out)?;
+        }
+        for note in notes {
+            writeln!(out, "{} {}", style("note:").yellow().bold(), note)?;
         }
         Ok(())
+    }
+}
+
+/// What a file kept by `--force` means for the next steps, for the files they depend on.
+fn kept_note(file: &str, backend: bool) -> Option<&'static str> {
+    match file {
+        "package.json" => Some("`npm install` and `npm run dev` use it as it is"),
+        "src/plugin.json" => Some("the plugin's id, type and backend come from it as it is"),
+        "Cargo.toml" if backend => Some("`create-grafana-plugin build` builds it as it is"),
+        "docker-compose.yaml" => Some("`docker compose up` runs it as it is"),
+        _ => None,
     }
 }
 
@@ -124,7 +186,7 @@ fn next_steps(answers: &Answers) -> Vec<String> {
 }
 
 /// Quotes a path for a POSIX shell only when it needs it, so the common case stays readable.
-fn shell_quote(text: &str) -> String {
+pub(super) fn shell_quote(text: &str) -> String {
     let plain = text
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));

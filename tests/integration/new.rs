@@ -6,7 +6,7 @@ use predicates::prelude::*;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::support::{tree, Scratch, VARIANTS};
+use crate::support::{stderr_of, stdout_of, tree, Scratch, VARIANTS};
 
 fn read_json(path: &std::path::Path) -> Value {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -409,6 +409,91 @@ fn force_adds_missing_files_and_never_overwrites() {
         "{\"mine\": true}"
     );
     assert!(root.join("package.json").is_file());
+}
+
+#[test]
+fn the_report_sums_up_and_lists_the_files_only_with_verbose() {
+    let scratch = Scratch::new();
+    let flags = ["new", "--type", "panel", "--name", "clock", "--org", "acme"];
+    let run = |extra: &[&str]| {
+        let output = scratch.cmd().args(flags).args(extra).output().unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    let summary = run(&["--no-git", "plugin-a"]);
+    assert!(
+        !summary.contains("src/plugin.json") && summary.contains("--verbose lists them"),
+        "{summary}"
+    );
+    assert!(summary.contains("Next steps:"), "{summary}");
+    assert!(scratch.path().join("plugin-a/src/plugin.json").is_file());
+    let listed = run(&["--no-git", "--verbose", "plugin-b"]);
+    assert!(
+        listed.contains("+ src/plugin.json") && listed.contains("+ package.json"),
+        "{listed}"
+    );
+    assert!(!listed.contains("--verbose lists them"), "{listed}");
+}
+
+#[test]
+fn force_says_which_kept_files_the_next_steps_use() {
+    let scratch = Scratch::new();
+    let root = scratch.path().join("plugin");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("package.json"), "{\"name\": \"mine\"}").unwrap();
+    fs::write(root.join("docker-compose.yaml"), "services: {}\n").unwrap();
+    fs::write(root.join("README.md"), "my own readme").unwrap();
+    let output = scratch
+        .cmd()
+        .args([
+            "new",
+            "plugin",
+            "--type",
+            "app",
+            "--backend",
+            "--name",
+            "clock",
+            "--org",
+            "acme",
+            "--force",
+            "--no-git",
+        ])
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&output);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let steps = stdout.split_once("Next steps:").expect("next steps").1;
+    for note in [
+        "Kept your package.json: `npm install` and `npm run dev` use it as it is.",
+        "Kept your docker-compose.yaml: `docker compose up` runs it as it is.",
+    ] {
+        assert!(steps.contains(note), "{note:?} missing from {stdout}");
+    }
+    // A kept README changes none of the steps, so it is not worth a note.
+    assert!(!steps.contains("README.md"), "{stdout}");
+    assert!(stdout.contains("3 existing files kept"), "{stdout}");
+}
+
+#[test]
+fn without_a_terminal_the_help_repeats_the_command_with_what_was_given() {
+    let scratch = Scratch::new();
+    scratch
+        .cmd()
+        .args([
+            "new",
+            "out",
+            "--type",
+            "datasource",
+            "--backend",
+            "--no-git",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "help: create-grafana-plugin new out --type datasource --backend --name <NAME> --org \
+             <ORG> --no-git",
+        ));
+    assert!(scratch.tree().is_empty());
 }
 
 #[test]
