@@ -64,9 +64,12 @@ impl TerminalPrompter {
             Input::<String>::with_theme(&self.theme)
                 .with_prompt(prompt)
                 .allow_empty(true)
-                .validate_with(|text: &String| match parse(text.trim()) {
-                    Ok(_) => Ok(()),
-                    Err(error) => Err(fit_to_terminal(&answer_problem(text, &error))),
+                .validate_with(|text: &String| {
+                    clear_wrapped_answer(&self.theme, prompt, text);
+                    match parse(text.trim()) {
+                        Ok(_) => Ok(()),
+                        Err(error) => Err(fit_to_terminal(&answer_problem(text, &error))),
+                    }
                 })
                 .interact_text()
         })?;
@@ -124,6 +127,24 @@ fn wrap(message: &str, width: usize, indent: &str) -> String {
         rows.push(row);
     }
     rows.join(&format!("\n{indent}"))
+}
+
+/// dialoguer clears only the cursor's row before it validates an answer, so an answer that
+/// wrapped would leave its earlier rows on screen. Validation is the first moment we see the
+/// answer, and the cursor still sits on its last row.
+fn clear_wrapped_answer(theme: &dyn Theme, prompt: &str, answer: &str) {
+    let term = console::Term::stderr();
+    let columns = usize::from(term.size().1).max(1);
+    let mut shown = String::new();
+    if theme.format_input_prompt(&mut shown, prompt, None).is_err() {
+        return;
+    }
+    let width = console::measure_text_width(&shown) + console::measure_text_width(answer);
+    // A row filled to the last column keeps the cursor on it until the next character.
+    let rows_above = width.saturating_sub(1) / columns;
+    if rows_above > 0 {
+        let _ = term.clear_last_lines(rows_above);
+    }
 }
 
 /// A word wider than a row (a long pasted answer) is cut, since a wrap would miscount rows.
@@ -189,11 +210,14 @@ impl Prompter for TerminalPrompter {
                 .default("no".to_owned())
                 .show_default(false)
                 .report(false)
-                .validate_with(|text: &String| match parse_yes_no(text) {
-                    Some(_) => Ok(()),
-                    None => Err(fit_to_terminal(
-                        "type y or n, then Enter (Enter alone means no)",
-                    )),
+                .validate_with(|text: &String| {
+                    clear_wrapped_answer(&self.theme, &prompt, text);
+                    match parse_yes_no(text) {
+                        Some(_) => Ok(()),
+                        None => Err(fit_to_terminal(
+                            "type y or n, then Enter (Enter alone means no)",
+                        )),
+                    }
                 })
                 .interact_text()
         })?;

@@ -161,12 +161,12 @@ impl Screen {
         self.tmux(&["send-keys", key]);
     }
 
-    /// Types an answer and presses Enter.
+    /// Types an answer and Enter as one write, once the prompt waits for keys. Keys that arrive
+    /// while the prompt is busy redrawing would be echoed by the terminal itself, as they would
+    /// for a person typing ahead, and move the rows the prompt keeps count of.
     fn answer(&self, text: &str) {
-        if !text.is_empty() {
-            self.type_text(text);
-        }
-        self.press("Enter");
+        self.wait_until_raw();
+        self.type_text(&format!("{text}\r"));
     }
 
     /// The visible rows, without trailing blanks.
@@ -270,8 +270,10 @@ fn one_current_error_at_80_columns_saying_what_to_type() {
     let scratch = Scratch::new();
     let screen = Screen::start(&scratch, &["new", "--type", "panel", "--no-git"]);
     screen.wait_for("Plugin name");
-    // Each explanation is longer than 80 columns; wrapped rows used to be left behind.
-    for wrong in ["Weather!", "WEATHER", "Wëather"] {
+    // Each explanation is longer than 80 columns, and the long answer wraps after the prompt;
+    // wrapped rows used to be left behind.
+    let long = "WeatherStationsOfTheNorthernHemisphereAndTheSouthernOne";
+    for wrong in ["Weather!", "WEATHER", long, "Wëather"] {
         screen.answer(wrong);
         screen.wait_for(&format!("\"{wrong}\""));
     }
@@ -279,7 +281,7 @@ fn one_current_error_at_80_columns_saying_what_to_type() {
     let errors: Vec<&String> = rows.iter().filter(|row| row.starts_with('✘')).collect();
     assert_eq!(errors.len(), 1, "{rows:#?}");
     assert!(errors[0].contains("\"Wëather\""), "{rows:#?}");
-    for old in ["Weather!", "WEATHER"] {
+    for old in ["Weather!", "WEATHER", &long[..30]] {
         assert!(
             !rows.iter().any(|row| row.contains(old)),
             "{old} left: {rows:#?}"
@@ -325,6 +327,7 @@ fn ctrl_c_in_an_answer_puts_the_error_on_its_own_line() {
     let scratch = Scratch::new();
     let screen = Screen::start(&scratch, &["new", "--type", "panel", "--no-git"]);
     screen.wait_for("Plugin name");
+    screen.wait_until_raw();
     screen.type_text("wea");
     screen.wait_for("› wea");
     // In a prompt's raw mode Ctrl-C is a key the prompt reads (the case this test is about);
