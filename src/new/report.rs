@@ -121,6 +121,7 @@ impl Report {
         };
         let skipped = match self.skipped.len() {
             0 => String::new(),
+            1 => ", 1 existing file kept".to_owned(),
             n => format!(", {n} existing files kept"),
         };
         let listed = match self.list_files {
