@@ -1,11 +1,15 @@
 //! What a developer sees of a running backend: a handler's debug line reaches Grafana as an hclog
-//! JSON line.
+//! JSON line, and the dev container waits for the backend before starting Grafana (and restarts
+//! it when it changes).
 
 use std::collections::HashMap;
+use std::fs;
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use grafana_plugin_sdk::pluginv2;
@@ -194,4 +198,200 @@ fn a_handlers_debug_line_reaches_stderr_as_hclog_json_without_secrets() {
     );
     let all = lines.join("\n");
     assert!(!all.contains(SECRET), "a secret reached the log:\n{all}");
+}
+
+/// Grafana's suffix for this machine's architecture, as the entrypoint computes it.
+fn linux_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        _ => "arm",
+    }
+}
+
+/// The generated entrypoint, run with `sh` and a stand-in for Grafana's `/run.sh` that starts
+/// the backend and restarts it whenever it exits, as Grafana does. Its stdout comes line by line.
+struct Entrypoint {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+    standin_log: PathBuf,
+}
+
+impl Entrypoint {
+    fn start(root: &Path, plugins: &Path, executable: Option<&str>) -> Self {
+        let plugin_dir = plugins.join("acme-weather-datasource");
+        fs::create_dir_all(&plugin_dir).unwrap();
+        let standin = plugins.join("grafana-standin.sh");
+        let standin_log = plugins.join("standin.log");
+        let backend = match executable {
+            Some(name) => format!("{}/{name}_linux_{}", plugin_dir.display(), linux_arch()),
+            None => String::new(),
+        };
+        fs::write(
+            &standin,
+            format!(
+                "#!/bin/sh\necho started >> '{log}'\n[ -n '{backend}' ] || exec sleep 600\n\
+                 while true; do\n  '{backend}' 600 &\n  echo \"$!\" >> '{log}'\n  wait \"$!\"\ndone\n",
+                log = standin_log.display(),
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(&standin, fs::Permissions::from_mode(0o755)).unwrap();
+        let mut command = Command::new("sh");
+        command
+            .arg(root.join(".config/entrypoint.sh"))
+            .env("DEV", "true")
+            .env("PLUGIN_ID", "acme-weather-datasource")
+            .env("GF_PATHS_PLUGINS", plugins)
+            .env("GRAFANA_RUN", &standin)
+            .env_remove("PLUGIN_EXECUTABLE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .process_group(0);
+        if let Some(name) = executable {
+            command.env("PLUGIN_EXECUTABLE", name);
+        }
+        let mut child = command.spawn().expect("running sh");
+        let (sender, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        Self {
+            child,
+            lines,
+            seen: Vec::new(),
+            standin_log,
+        }
+    }
+
+    fn wait_for_line(&mut self, needle: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        if let Some(line) = self.seen.iter().find(|line| line.contains(needle)) {
+            return line.clone();
+        }
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let Ok(line) = self.lines.recv_timeout(left) else {
+                break;
+            };
+            self.seen.push(line.clone());
+            if line.contains(needle) {
+                return line;
+            }
+        }
+        panic!(
+            "no line with `{needle}`; the entrypoint said:\n{}",
+            self.seen.join("\n")
+        );
+    }
+
+    /// The stand-in's log: `started`, then the pid of each backend it started.
+    fn standin(&self) -> Vec<String> {
+        let text = fs::read_to_string(&self.standin_log).unwrap_or_default();
+        text.lines().map(str::to_owned).collect()
+    }
+
+    fn wait_for_standin(&self, lines: usize, within: Duration) -> Vec<String> {
+        let deadline = Instant::now() + within;
+        while self.standin().len() < lines && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.standin()
+    }
+}
+
+impl Drop for Entrypoint {
+    fn drop(&mut self) {
+        // The entrypoint, its watcher, the stand-in and the fake backend share one group.
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+}
+
+/// Puts a new "backend" (a copy of `sleep`, padded by `padding` bytes so each copy differs in
+/// size) in place with one rename, as `build` and `dev` do.
+fn install_backend(path: &Path, padding: usize) {
+    let sleep = require_tool("sleep", "apt-get install coreutils");
+    let mut bytes = fs::read(sleep).unwrap();
+    bytes.resize(bytes.len() + padding, 0);
+    let partial = path.with_extension("partial");
+    fs::write(&partial, bytes).unwrap();
+    fs::set_permissions(&partial, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::rename(&partial, path).unwrap();
+}
+
+fn alive(pid: &str) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "))
+}
+
+#[test]
+fn the_dev_container_waits_for_the_backend_then_restarts_it_when_it_changes() {
+    let shellcheck = require_tool(
+        "shellcheck",
+        "apt-get install shellcheck (scripts/test does)",
+    );
+    let scratch = Scratch::new();
+    let root = scratch.generate("datasource", true);
+    let script = root.join(".config/entrypoint.sh");
+    let lint = Command::new(shellcheck).arg(&script).output().unwrap();
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
+
+    let plugins = scratch.path().join("plugins");
+    let mut entrypoint = Entrypoint::start(&root, &plugins, Some("gpx_weather"));
+    let exe = format!("gpx_weather_linux_{}", linux_arch());
+    entrypoint.wait_for_line(
+        &format!("waiting for dist/{exe}, run `create-grafana-plugin build` or `dev`"),
+        Duration::from_secs(10),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        entrypoint.standin(),
+        Vec::<String>::new(),
+        "Grafana started before the backend existed"
+    );
+
+    let binary = plugins.join("acme-weather-datasource").join(&exe);
+    install_backend(&binary, 1);
+    entrypoint.wait_for_line(
+        &format!("found dist/{exe}, starting Grafana"),
+        Duration::from_secs(10),
+    );
+    let started = entrypoint.wait_for_standin(2, Duration::from_secs(10));
+    assert_eq!(
+        started.first().map(String::as_str),
+        Some("started"),
+        "{started:?}"
+    );
+    let first = started[1].clone();
+    assert!(alive(&first), "the backend {first} is not running");
+
+    install_backend(&binary, 2);
+    entrypoint.wait_for_line("backend binary changed", Duration::from_secs(15));
+    let restarted = entrypoint.wait_for_standin(3, Duration::from_secs(10));
+    assert_eq!(restarted.len(), 3, "no restart: {restarted:?}");
+    assert!(!alive(&first), "the old backend {first} still runs");
+}
+
+#[test]
+fn the_dev_container_of_a_frontend_only_plugin_starts_grafana_at_once() {
+    let scratch = Scratch::new();
+    let root = scratch.generate("datasource", false);
+    let compose = fs::read_to_string(root.join(".config/docker-compose-base.yaml")).unwrap();
+    assert!(!compose.contains("PLUGIN_EXECUTABLE"), "{compose}");
+    let mut entrypoint = Entrypoint::start(&root, &scratch.path().join("plugins"), None);
+    entrypoint.wait_for_line("development mode", Duration::from_secs(10));
+    let started = entrypoint.wait_for_standin(1, Duration::from_secs(10));
+    assert_eq!(started, ["started"]);
+    assert!(
+        !entrypoint.seen.iter().any(|line| line.contains("waiting")),
+        "{:?}",
+        entrypoint.seen
+    );
 }
