@@ -1,10 +1,10 @@
 //! What a developer sees of a running backend: a handler's debug line reaches Grafana as an hclog
-//! JSON line, and the dev container waits for the backend before starting Grafana (and restarts
-//! it when it changes).
+//! JSON line, the dev container waits for the backend before starting Grafana (and restarts it
+//! when it changes), and a debugger stops in the query handler during a real QueryData.
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use grafana_plugin_sdk::pluginv2;
 use serde_json::{json, Map, Value};
 
-use crate::support::{require_tool, shared_cargo_target, stderr_of, Scratch};
+use crate::dev::spawn_dev;
+use crate::support::{interrupt, require_tool, shared_cargo_target, stderr_of, Scratch};
 
 const SECRET: &str = "s3cret-never-logged";
 
@@ -394,4 +395,142 @@ fn the_dev_container_of_a_frontend_only_plugin_starts_grafana_at_once() {
         "{:?}",
         entrypoint.seen
     );
+}
+
+/// `(pid, address)` from dev's "backend answering on ADDRESS (pid PID)" line.
+fn answering(line: &str) -> (u32, String) {
+    let after = |marker: &str| line.split(marker).nth(1).unwrap_or_default().to_owned();
+    let address = after("answering on ");
+    let address = address.split_whitespace().next().unwrap().to_owned();
+    let pid = after("(pid ");
+    (pid.split(')').next().unwrap().parse().unwrap(), address)
+}
+
+#[test]
+fn gdb_stops_in_the_query_handler_of_the_backend_dev_started_and_reads_the_ref_id() {
+    require_tool("gdb", "apt-get install gdb");
+    let rust_gdb = require_tool("rust-gdb", "rustup (it ships with every Rust toolchain)");
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "gdbloop", "acme");
+    // scripts/test keeps only line tables (CARGO_PROFILE_DEV_DEBUG); reading a local variable
+    // needs full debug info, for the plugin's own crate at least.
+    fs::create_dir_all(root.join(".cargo")).unwrap();
+    fs::write(
+        root.join(".cargo/config.toml"),
+        "[profile.dev.package.acme-gdbloop-datasource]\ndebug = \"full\"\n",
+    )
+    .unwrap();
+    // Read before dev watches pkg/: dev takes any event there, opening a file included, for a
+    // save, and would restart the backend. For the same reason gdb is pointed away from the
+    // sources below; it still reports the file and line it stopped at, from the debug info.
+    let source = fs::read_to_string(root.join("pkg/query.rs")).unwrap();
+    let line = 1 + source
+        .lines()
+        .position(|l| l.contains("let frame = build_frame("))
+        .expect("the query handler builds a frame");
+    let (mut dev, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let ready = lines.wait_for("CheckHealth OK", Duration::from_secs(900));
+    let (pid, address) = answering(&ready);
+
+    let elsewhere = format!("set substitute-path {} /nonexistent", root.display());
+    let mut gdb = Command::new(rust_gdb)
+        .args(["--batch", "-p", &pid.to_string(), "-ex", &elsewhere])
+        .args(["-ex", &format!("break query.rs:{line}"), "-ex", "continue"])
+        .args(["-ex", "print ref_id", "-ex", "detach"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running rust-gdb");
+    let (sender, gdb_lines) = mpsc::channel();
+    let stdout = gdb.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    // Once the breakpoint is set, gdb continues the process, which then takes the request (a
+    // connection made meanwhile waits in the listen backlog).
+    while !said
+        .iter()
+        .any(|l: &String| l.starts_with("Breakpoint 1 at"))
+    {
+        let line = gdb_lines
+            .recv_timeout(Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("gdb set no breakpoint:\n{}", said.join("\n")));
+        said.push(line);
+    }
+
+    // Answered only once gdb has let the process go again.
+    let response = query_data(&address, "acme-gdbloop-datasource", "GDB7");
+    let status = gdb.wait().unwrap();
+    said.extend(gdb_lines.try_iter());
+    let mut errors = String::new();
+    gdb.stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut errors)
+        .unwrap();
+    let said = said.join("\n");
+    assert!(status.success(), "gdb failed:\n{said}\n{errors}");
+    assert!(
+        said.contains("Breakpoint 1, gpx_gdbloop::query::run_query"),
+        "gdb did not stop in run_query:\n{said}\n{errors}"
+    );
+    assert!(
+        said.contains("$1 = \"GDB7\""),
+        "gdb did not read ref_id:\n{said}\n{errors}"
+    );
+    assert!(response.responses["GDB7"].error.is_empty(), "{response:?}");
+    assert_eq!(interrupt(&mut dev), Some(130));
+}
+
+/// The compose service of a backend plugin lets a debugger in (ptrace, gdbserver's port) and
+/// names the executable the entrypoint waits for, and VS Code gets CodeLLDB configurations; a
+/// frontend-only plugin gets none of it.
+#[test]
+fn the_compose_service_allows_debugging_the_backend_only() {
+    let compose = require_tool(
+        "docker-compose",
+        "apt-get install docker-compose (scripts/test does)",
+    );
+    for backend in [true, false] {
+        let scratch = Scratch::new();
+        let root = scratch.generate("datasource", backend);
+        let output = Command::new(&compose)
+            .arg("config")
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let resolved: serde_norway::Value =
+            serde_norway::from_slice(&output.stdout).expect("docker-compose config prints YAML");
+        let grafana = &resolved["services"]["grafana"];
+        let ptrace = grafana["cap_add"]
+            .as_sequence()
+            .is_some_and(|caps| caps.iter().any(|cap| cap.as_str() == Some("SYS_PTRACE")));
+        let seccomp = grafana["security_opt"].as_sequence().is_some_and(|opts| {
+            opts.iter()
+                .any(|o| o.as_str() == Some("seccomp:unconfined"))
+        });
+        let gdbserver = grafana["ports"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .any(|port| port["published"].as_u64() == Some(2345));
+        let executable = grafana["environment"]["PLUGIN_EXECUTABLE"].as_str();
+        assert_eq!((ptrace, seccomp, gdbserver), (backend, backend, backend));
+        assert_eq!(executable, backend.then_some("gpx_weather"));
+        let launch = fs::read_to_string(root.join(".vscode/launch.json"));
+        assert_eq!(launch.is_ok(), backend);
+        if let Ok(launch) = launch {
+            let launch: Value = serde_json::from_str(&launch).expect("launch.json is JSON");
+            let attach = &launch["configurations"][0];
+            assert_eq!(attach["type"], "lldb", "CodeLLDB: {attach}");
+            assert_eq!(attach["request"], "attach");
+            let program = attach["program"].as_str().unwrap();
+            assert!(program.ends_with("/target/debug/gpx_weather"), "{program}");
+        }
+    }
 }
