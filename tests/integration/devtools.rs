@@ -397,6 +397,17 @@ fn the_dev_container_of_a_frontend_only_plugin_starts_grafana_at_once() {
     );
 }
 
+/// `dev`, stopped with Ctrl-C when dropped, so a failed assertion leaves no backend running.
+struct Stopped(Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            interrupt(&mut self.0);
+        }
+    }
+}
+
 /// `(pid, address)` from dev's "backend answering on ADDRESS (pid PID)" line.
 fn answering(line: &str) -> (u32, String) {
     let after = |marker: &str| line.split(marker).nth(1).unwrap_or_default().to_owned();
@@ -428,7 +439,8 @@ fn gdb_stops_in_the_query_handler_of_the_backend_dev_started_and_reads_the_ref_i
         .lines()
         .position(|l| l.contains("let frame = build_frame("))
         .expect("the query handler builds a frame");
-    let (mut dev, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let (dev, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let mut dev = Stopped(dev);
     let ready = lines.wait_for("CheckHealth OK", Duration::from_secs(900));
     let (pid, address) = answering(&ready);
 
@@ -483,7 +495,7 @@ fn gdb_stops_in_the_query_handler_of_the_backend_dev_started_and_reads_the_ref_i
         "gdb did not read ref_id:\n{said}\n{errors}"
     );
     assert!(response.responses["GDB7"].error.is_empty(), "{response:?}");
-    assert_eq!(interrupt(&mut dev), Some(130));
+    assert_eq!(interrupt(&mut dev.0), Some(130));
 }
 
 /// The compose service of a backend plugin lets a debugger in (ptrace, gdbserver's port) and
