@@ -7,6 +7,7 @@ mod build;
 mod catalogue;
 mod check;
 mod dev;
+mod devtools;
 mod frontend;
 mod new;
 mod package;

@@ -1,9 +1,13 @@
 #!/bin/sh
 # Entrypoint of the local Grafana container, managed by create-grafana-plugin.
 #
-# With DEV=true (the default for `docker compose up`) it adds two conveniences before starting
+# With DEV=true (the default for `docker compose up`) it adds three conveniences before starting
 # Grafana:
 #   - the livereload script, so the browser refreshes after each `npm run dev` rebuild;
+#   - for a plugin with a backend (PLUGIN_EXECUTABLE, or "executable" in dist/plugin.json), it
+#     waits until dist/ holds the backend for this machine before starting Grafana: Grafana loads
+#     plugins once at startup and never retries one whose executable was missing, so
+#     `docker compose up` and `create-grafana-plugin dev` may be started in either order;
 #   - a watcher that stops the plugin's backend process whenever its binary in dist/ changes.
 #     Grafana notices the exit and starts the new binary, so rebuilding the Rust backend on the
 #     host is enough to run the new code.
@@ -11,6 +15,8 @@
 set -eu
 
 PLUGIN_DIR="${GF_PATHS_PLUGINS:-/var/lib/grafana/plugins}/${PLUGIN_ID:?PLUGIN_ID must be set}"
+# The Grafana image's own start script; tests replace it with a stand-in.
+GRAFANA_RUN="${GRAFANA_RUN:-/run.sh}"
 INDEX_HTML=/usr/share/grafana/public/views/index.html
 LIVERELOAD_TAG='<script src="http://localhost:35729/livereload.js"></script>'
 
@@ -24,15 +30,44 @@ add_livereload() {
   fi
 }
 
-# Prints the "executable" field of dist/plugin.json, or nothing for a frontend-only plugin.
+# Prints the backend's executable name: PLUGIN_EXECUTABLE (set by the compose file), else the
+# "executable" field of dist/plugin.json, else nothing (a frontend-only plugin).
 backend_executable() {
+  if [ -n "${PLUGIN_EXECUTABLE:-}" ]; then
+    echo "$PLUGIN_EXECUTABLE"
+    return 0
+  fi
   [ -f "$PLUGIN_DIR/plugin.json" ] || return 0
   sed -n 's/.*"executable"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$PLUGIN_DIR/plugin.json" | head -n 1
 }
 
+# The suffix Grafana looks for on this machine: <executable>_linux_<GOARCH>.
+linux_arch() {
+  case "$(uname -m)" in
+    x86_64 | amd64) echo amd64 ;;
+    aarch64 | arm64) echo arm64 ;;
+    arm*) echo arm ;;
+    *) uname -m ;;
+  esac
+}
+
+wait_for_backend() {
+  executable=$(backend_executable)
+  [ -n "$executable" ] || return 0
+  binary="$PLUGIN_DIR/${executable}_linux_$(linux_arch)"
+  [ -x "$binary" ] && return 0
+  log "waiting for dist/${binary##*/}, run \`create-grafana-plugin build\` or \`dev\`"
+  while [ ! -x "$binary" ]; do
+    sleep 1
+  done
+  log "found dist/${binary##*/}, starting Grafana"
+}
+
 # Size and modification time of every built backend binary; changes when a new build lands.
 binary_fingerprint() {
-  for file in "$PLUGIN_DIR/$1"_linux_*; do
+  executable=$(backend_executable)
+  [ -n "$executable" ] || return 0
+  for file in "$PLUGIN_DIR/$executable"_linux_*; do
     [ -f "$file" ] && stat -c '%n %s %Y' "$file"
   done
   return 0
@@ -51,27 +86,27 @@ stop_backend() {
   done
 }
 
+# $1: the fingerprint of the binary Grafana is about to start, taken before it starts, so that
+# a build landing in the first seconds is not mistaken for the first one.
 watch_backend() {
-  previous=''
+  previous=$1
   while true; do
-    executable=$(backend_executable)
-    if [ -n "$executable" ]; then
-      current=$(binary_fingerprint "$executable")
-      if [ -n "$previous" ] && [ "$current" != "$previous" ]; then
-        stop_backend "$executable"
-      fi
-      previous=$current
-    fi
     sleep 2
+    current=$(binary_fingerprint)
+    if [ -n "$previous" ] && [ "$current" != "$previous" ]; then
+      stop_backend "$(backend_executable)"
+    fi
+    previous=$current
   done
 }
 
 if [ "${DEV:-false}" = "true" ]; then
   log "development mode: livereload and backend restarts enabled"
   add_livereload
-  watch_backend &
+  wait_for_backend
+  watch_backend "$(binary_fingerprint)" &
 else
   log "test mode"
 fi
 
-exec /run.sh "$@"
+exec "$GRAFANA_RUN" "$@"

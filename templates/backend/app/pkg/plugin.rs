@@ -6,6 +6,7 @@ use std::{convert::Infallible, sync::Arc};
 use grafana_plugin_sdk::{backend, prelude::*};
 
 use crate::{
+    logging,
     metrics::Metrics,
     settings::{Instance, SecureJsonData, Settings},
 };
@@ -29,6 +30,7 @@ impl backend::DiagnosticsService for App {
         &self,
         request: backend::CheckHealthRequest<Self>,
     ) -> Result<backend::CheckHealthResponse, Self::CheckHealthError> {
+        logging::request("checkHealth", &request.plugin_context, None);
         self.metrics.health_checks.inc();
         Ok(check_health(
             request.plugin_context.instance_settings.as_ref(),
@@ -39,8 +41,9 @@ impl backend::DiagnosticsService for App {
 
     async fn collect_metrics(
         &self,
-        _request: backend::CollectMetricsRequest<Self>,
+        request: backend::CollectMetricsRequest<Self>,
     ) -> Result<backend::CollectMetricsResponse, Self::CollectMetricsError> {
+        logging::request("collectMetrics", &request.plugin_context, None);
         let text = self.metrics.render();
         Ok(backend::CollectMetricsResponse::new(Some(
             backend::MetricsPayload::prometheus(text.into_bytes()),

@@ -7,7 +7,7 @@ use grafana_plugin_sdk::backend;
 use http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use serde_json::json;
 
-use crate::plugin::Datasource;
+use crate::{logging, plugin::Datasource};
 
 #[backend::async_trait]
 impl backend::ResourceService for Datasource {
@@ -21,6 +21,7 @@ impl backend::ResourceService for Datasource {
         &self,
         request: backend::CallResourceRequest<Self>,
     ) -> Result<(Self::InitialResponse, Self::Stream), Self::Error> {
+        logging::request("callResource", &request.plugin_context, None);
         self.metrics.resource_requests.inc();
         let response = route(&request.request);
         Ok((response, Box::pin(futures_util::stream::empty())))
