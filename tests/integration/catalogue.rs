@@ -578,11 +578,18 @@ fn cases(f: &Fixture) -> Vec<Case> {
             "plugin protocol version 1 is not supported",
         ),
         case(
-            "check: backend-less plugin",
+            "check: panel",
             &f.panel,
             &["check"],
             2,
-            "has no \"executable\"",
+            "acme-lonely-panel is a panel, and panels have no backend",
+        ),
+        case(
+            "check: app without an executable",
+            &f.no_executable,
+            &["check"],
+            2,
+            "\"executable\": \"gpx_<name>\"",
         ),
         // dev
         case(
@@ -600,11 +607,18 @@ fn cases(f: &Fixture) -> Vec<Case> {
             "Grafana's container runs Linux",
         ),
         case(
-            "dev: backend-less plugin",
+            "dev: panel",
             &f.panel,
             &["dev"],
             2,
-            "has no \"executable\"",
+            "acme-lonely-panel is a panel, and panels have no backend",
+        ),
+        case(
+            "dev --local: panel",
+            &f.panel,
+            &["dev", "--local", "--no-frontend"],
+            2,
+            "Grafana runs backends only for apps and data sources",
         ),
         new(
             "name rules for apps too",

@@ -195,16 +195,27 @@ fn check_outside_a_plugin_explains_what_it_needs() {
 }
 
 #[test]
-fn check_of_a_plugin_without_a_backend_says_so() {
+fn a_panel_is_told_it_cannot_have_a_backend_not_to_add_one() {
     let scratch = Scratch::new();
     let root = scratch.generate("panel", false);
-    scratch
-        .cmd()
-        .current_dir(&root)
-        .arg("check")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("has no \"executable\""));
+    for args in [&["check"][..], &["dev", "--local", "--no-frontend"]] {
+        let output = scratch
+            .cmd()
+            .current_dir(&root)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "acme-weather-panel is a panel, and panels have no backend: Grafana \
+                             runs backends only for apps and data sources"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("\"backend\": true"), "{args:?}: {stderr}");
+    }
 }
 
 #[test]
