@@ -101,6 +101,23 @@ fn every_generated_backend_passes_check_with_a_query_and_a_resource_call() {
             assert!(query.contains("1 frame(s)"), "{query}");
         }
         assert!(step(&report, "handshake")["ms"].as_f64().unwrap() > 0.0);
+        // The Rust SDK serves no go-plugin controller: how such plugins are, not a fault.
+        let shutdown = step(&report, "Shutdown");
+        assert_eq!(shutdown["status"], "info", "{shutdown}");
+        assert!(
+            shutdown["detail"]
+                .as_str()
+                .unwrap()
+                .contains("grafana-plugin-sdk for Rust has none"),
+            "{shutdown}"
+        );
+        let warnings: Vec<&Value> = report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] == "warning")
+            .collect();
+        assert!(warnings.is_empty(), "{kind}: {warnings:#?}");
     }
 }
 
