@@ -13,7 +13,7 @@ use anyhow::{anyhow, Context, Result};
 
 use crate::cli::CheckArgs;
 use crate::plugin::{find_root, Manifest};
-use crate::{bad_input, cargo, interrupt};
+use crate::{cargo, interrupt};
 
 use client::Target;
 use report::{Needed, Report};
@@ -47,6 +47,8 @@ pub fn run(args: &CheckArgs) -> Result<()> {
     }
 }
 
+/// Settles every argument and setting first: nothing is built or started before the last of
+/// them is known to be good.
 fn resolve(args: &CheckArgs) -> Result<Plan> {
     let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     // With --exe the plugin directory is optional: a bare executable can be checked too.
@@ -56,13 +58,9 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
         (None, Err(error)) => return Err(error),
     };
     let manifest = root.as_deref().map(Manifest::read).transpose()?;
-    let exe = match (&args.exe, &root, &manifest) {
-        (Some(exe), _, _) => exe.clone(),
-        (None, Some(root), Some(manifest)) => {
-            let bin = manifest.require_executable(root)?;
-            eprintln!("Building {bin} for this machine…");
-            cargo::build_host(root, bin, args.release)?
-        }
+    let build = match (&args.exe, &root, &manifest) {
+        (Some(_), _, _) => None,
+        (None, Some(root), Some(manifest)) => Some((root, manifest.require_executable(root)?)),
         _ => unreachable!("a plugin root was found or --exe was given"),
     };
     let (plugin_id, plugin_type) = match &manifest {
@@ -74,14 +72,17 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
     };
     let settings = settings::resolve(
         root.as_deref().map(|r| (r, plugin_id.as_str())),
-        args.json_data.as_deref(),
+        args.json_data.as_ref(),
         &args.secure,
     )?;
-    let query = args
-        .query
-        .as_deref()
-        .map(|q| serde_json::from_str(q).map_err(|e| bad_input!("--query is not valid JSON: {e}")))
-        .transpose()?;
+    let exe = match (&args.exe, build) {
+        (Some(exe), _) => exe.clone(),
+        (None, Some((root, bin))) => {
+            eprintln!("Building {bin} for this machine…");
+            cargo::build_host(root, bin, args.release)?
+        }
+        (None, None) => unreachable!("without --exe there is a backend to build"),
+    };
     Ok(Plan {
         exe,
         target: Target {
@@ -89,9 +90,9 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
             plugin_type,
             settings,
         },
-        query,
+        query: args.query.clone(),
         resource: args.resource.clone(),
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: args.timeout,
     })
 }
 
