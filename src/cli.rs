@@ -239,6 +239,11 @@ pub struct PackageArgs {
     /// Directory for the archives [default: <plugin>/artifacts]
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Package executables that carry debug information (from `dev` or `build --debug`), which
+    /// is otherwise refused
+    #[arg(long)]
+    pub allow_debug: bool,
 }
 
 #[derive(Debug, Args)]
@@ -535,7 +540,7 @@ mod tests {
             );
         }
         assert!(parse(&["build", "--jobs", "3", "--target", "Linux"]).is_ok());
-        assert!(parse(&["package", "--target", "all"]).is_ok());
+        assert!(parse(&["package", "--allow-debug", "--target", "all"]).is_ok());
     }
 
     #[test]

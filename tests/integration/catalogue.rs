@@ -27,6 +27,8 @@ struct Fixture {
     crashing: PathBuf,
     hanging: PathBuf,
     wrong_protocol: PathBuf,
+    /// A data source whose dist/ holds a debug build of its Linux executable.
+    debug_dist: PathBuf,
     /// `--json-data` files: broken JSON, an array, and one only root can read.
     broken_json_file: PathBuf,
     array_json_file: PathBuf,
@@ -68,6 +70,14 @@ impl Fixture {
             "\"executable\": \"gpx_noexe\",",
             "",
         );
+        let debug_dist = scratch.generate_as("datasource", true, "debugged", "acme");
+        crate::package::fake_dist(
+            &debug_dist,
+            &[(
+                "gpx_debugged_linux_amd64",
+                crate::package::elf(crate::package::EM_X86_64, &[".text", ".debug_info"]),
+            )],
+        );
         let no_id = scratch.generate_as("app", false, "noid", "acme");
         edit(
             &no_id.join("src/plugin.json"),
@@ -104,6 +114,7 @@ impl Fixture {
             broken_json_file: json_file("broken.json", "{\"path\":", 0o644),
             array_json_file: json_file("array.json", "[\"/api\"]", 0o644),
             private_json_file: json_file("private.json", "{}", 0o600),
+            debug_dist,
             rustc_without_std: fake_rustc(&dir, "rustc-nostd", &["x86_64-unknown-linux-gnu"]),
             rustc_with_windows_std: fake_rustc(&dir, "rustc-win", &["x86_64-pc-windows-gnu"]),
             not_executable: script(&dir, "plain", "", 0o644),
@@ -537,6 +548,43 @@ fn cases(f: &Fixture) -> Vec<Case> {
         ),
         // package
         case(
+            "package: debug build",
+            &f.debug_dist,
+            &["package"],
+            2,
+            "gpx_debugged_linux_amd64 is a debug build: it carries 4 bytes of DWARF debug \
+             information",
+        ),
+        case(
+            "package: debug build, the fix",
+            &f.debug_dist,
+            &["package", "--target", "linux"],
+            2,
+            "help: build for release with `create-grafana-plugin build --target linux`, or pass \
+             --allow-debug to package it as it is",
+        ),
+        case(
+            "package: output is a file",
+            &f.debug_dist,
+            &["package", "--allow-debug", "--out", "../a-file"],
+            2,
+            "a-file is a file, not a directory\n  help: choose a directory with --out",
+        ),
+        case(
+            "package: output inside a file",
+            &f.debug_dist,
+            &["package", "--allow-debug", "--out", "../a-file/zips"],
+            2,
+            "a-file is a file, not a directory",
+        ),
+        unprivileged(case(
+            "package: output not writable",
+            &f.debug_dist,
+            &["package", "--allow-debug", "--out", "../locked/zips"],
+            2,
+            "locked is not writable",
+        )),
+        case(
             "package outside a plugin",
             &f.outside,
             &["package"],
@@ -842,7 +890,7 @@ fn as_unprivileged_user(fixture: &Fixture) -> assert_cmd::Command {
 fn every_bad_input_is_explained_and_changes_nothing() {
     let fixture = Fixture::new();
     let cases = cases(&fixture);
-    assert!(cases.len() >= 79, "the catalogue shrank to {}", cases.len());
+    assert!(cases.len() >= 84, "the catalogue shrank to {}", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         let before = fixture.scratch.tree();
