@@ -2,6 +2,7 @@
 //! resolves its arguments into a plan first.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -129,40 +130,54 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Backend")]
     pub release: bool,
 
-    /// Instance jsonData, as JSON or @file [default: from provisioning/]
+    /// Instance jsonData, a JSON object or @file holding one [default: from provisioning/]
     #[arg(
         long,
         value_name = "JSON|@FILE",
         allow_hyphen_values = true,
+        value_parser = JsonData::parse,
         help_heading = "Settings"
     )]
-    pub json_data: Option<String>,
+    pub json_data: Option<JsonData>,
 
     /// A decrypted secure setting (repeatable) [default: from provisioning/]
-    #[arg(long, value_name = "KEY=VALUE", help_heading = "Settings")]
-    pub secure: Vec<String>,
+    #[arg(
+        long,
+        value_name = "KEY=VALUE",
+        value_parser = SecureSetting::parse,
+        help_heading = "Settings"
+    )]
+    pub secure: Vec<SecureSetting>,
 
     /// Also send one query with this JSON model (refId A) and report its frames
     #[arg(
         long,
         value_name = "JSON",
         allow_hyphen_values = true,
+        value_parser = query_model,
         help_heading = "Calls"
     )]
-    pub query: Option<String>,
+    pub query: Option<serde_json::Value>,
 
     /// Also call this resource path, as Grafana passes it (e.g. ping?x=1)
-    #[arg(long, value_name = "PATH", help_heading = "Calls")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        value_parser = resource_path,
+        help_heading = "Calls"
+    )]
     pub resource: Option<String>,
 
-    /// Seconds to wait for the handshake and for each call
+    /// Seconds to wait for the handshake and for each call (above 0, at most 3600)
     #[arg(
         long,
         value_name = "SECS",
-        default_value_t = 10.0,
+        default_value = "10",
+        allow_negative_numbers = true,
+        value_parser = timeout,
         help_heading = "Calls"
     )]
-    pub timeout: f64,
+    pub timeout: Duration,
 
     /// Print one JSON object with every step, its status and milliseconds
     #[arg(long)]
@@ -183,6 +198,7 @@ pub struct BuildArgs {
         short,
         long = "target",
         value_name = "TARGET",
+        value_parser = target_name,
         help_heading = "Backend"
     )]
     pub targets: Vec<String>,
@@ -192,7 +208,14 @@ pub struct BuildArgs {
     pub debug: bool,
 
     /// Number of parallel compile jobs, passed to cargo [default: number of CPUs]
-    #[arg(short, long, value_name = "N", help_heading = "Backend")]
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = jobs,
+        help_heading = "Backend"
+    )]
     pub jobs: Option<u32>,
 
     /// Also run `npm run build`; fail if node_modules is missing [default: when installed]
@@ -214,12 +237,17 @@ pub struct PackageArgs {
     pub dir: Option<PathBuf>,
 
     /// Platform whose executable must be included (repeatable) [default: those in dist/]
-    #[arg(short, long = "target", value_name = "TARGET")]
+    #[arg(short, long = "target", value_name = "TARGET", value_parser = target_name)]
     pub targets: Vec<String>,
 
     /// Directory for the archives [default: <plugin>/artifacts]
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Package executables that carry debug information (from `dev` or `build --debug`), which
+    /// is otherwise refused
+    #[arg(long)]
+    pub allow_debug: bool,
 }
 
 #[derive(Debug, Args)]
@@ -251,6 +279,118 @@ pub enum DevTarget {
     Linux,
     /// This machine, with cargo's default target
     Host,
+}
+
+/// `--json-data`: the JSON object itself, or the file to read it from when the build starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JsonData {
+    Inline(serde_json::Value),
+    /// Read (and checked) when the command resolves its plan, before anything is built.
+    File(PathBuf),
+}
+
+impl JsonData {
+    fn parse(text: &str) -> Result<Self, String> {
+        match text.strip_prefix('@') {
+            Some("") => {
+                Err("@ needs a file name after it\n  help: e.g. --json-data @settings.json".into())
+            }
+            Some(path) => Ok(Self::File(PathBuf::from(path))),
+            None => json_object(text, "--json-data '{\"path\":\"/api\"}'").map(Self::Inline),
+        }
+    }
+}
+
+/// One `--secure KEY=VALUE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecureSetting {
+    pub key: String,
+    pub value: String,
+}
+
+impl SecureSetting {
+    fn parse(text: &str) -> Result<Self, String> {
+        match text.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok(Self {
+                key: key.to_owned(),
+                value: value.to_owned(),
+            }),
+            _ => Err("not KEY=VALUE\n  help: e.g. --secure apiKey=secret".into()),
+        }
+    }
+}
+
+/// Grafana's jsonData and query models are JSON objects; `example` shows one in the help line.
+pub fn json_object(text: &str, example: &str) -> Result<serde_json::Value, String> {
+    let help = format!("  help: give a JSON object, quoted for the shell, e.g. {example}");
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(value @ serde_json::Value::Object(_)) => Ok(value),
+        Ok(other) => Err(format!(
+            "a JSON object {{…}} is needed, not {}\n{help}",
+            json_kind(&other)
+        )),
+        Err(error) => Err(format!("not valid JSON: {error}\n{help}")),
+    }
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn query_model(text: &str) -> Result<serde_json::Value, String> {
+    json_object(text, "--query '{\"queryText\":\"x\"}'")
+}
+
+/// The sub-path after `/resources/` that Grafana passes on: it must fit in a URL.
+fn resource_path(text: &str) -> Result<String, String> {
+    let help = "  help: give the path after /resources/, e.g. --resource 'ping?x=1'";
+    let path = text.trim_start_matches('/');
+    if path.is_empty() {
+        return Err(format!("the path is empty\n{help}"));
+    }
+    if path.contains("://") {
+        return Err(format!("a resource path is not a URL\n{help}"));
+    }
+    http::uri::PathAndQuery::try_from(format!("/{path}"))
+        .map(|_| path.to_owned())
+        .map_err(|error| {
+            format!("not a URL path ({error}); spaces and such must be %-encoded\n{help}")
+        })
+}
+
+/// The longest wait a check allows; a plugin that needs longer to answer is broken anyway.
+const MAX_TIMEOUT_SECS: f64 = 3600.0;
+
+fn timeout(text: &str) -> Result<Duration, String> {
+    let help = "  help: give seconds above 0 and at most 3600, e.g. --timeout 30 or --timeout 0.5";
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= MAX_TIMEOUT_SECS => Ok(Duration::from_secs_f64(secs)),
+        Ok(_) => Err(format!("out of range\n{help}")),
+        Err(_) => Err(format!("not a number of seconds\n{help}")),
+    }
+}
+
+fn jobs(text: &str) -> Result<u32, String> {
+    let help = "  help: give 1 or more, or leave out --jobs to use every CPU";
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err(format!("cargo needs at least one job\n{help}")),
+        Ok(jobs) => Ok(jobs),
+        Err(_) => Err(format!("not a whole number\n{help}")),
+    }
+}
+
+/// A name from the target table (or `all`), checked before the command looks for a plugin.
+fn target_name(text: &str) -> Result<String, String> {
+    crate::target::resolve(&[text.to_owned()])
+        .map(|_| text.trim().to_ascii_lowercase())
+        .map_err(|error| error.to_string())
 }
 
 impl NewArgs {
@@ -295,22 +435,116 @@ mod tests {
         assert_eq!(args.backend_choice(), Some(true));
     }
 
+    fn check(args: &[&str]) -> Result<CheckArgs, clap::Error> {
+        let all = ["create-grafana-plugin", "check"].iter().chain(args);
+        match Cli::try_parse_from(all)?.command {
+            Command::Check(args) => Ok(args),
+            _ => panic!("parsed as another command"),
+        }
+    }
+
+    /// The message clap shows for `args`, which must be refused as a bad value (exit 2).
+    fn refused(args: &[&str]) -> String {
+        let error = check(args).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            clap::error::ErrorKind::ValueValidation,
+            "{args:?}: {error}"
+        );
+        assert_eq!(error.exit_code(), 2);
+        error.to_string()
+    }
+
     #[test]
-    fn negative_numbers_are_json_values_not_flags() {
-        let cli = Cli::try_parse_from([
-            "create-grafana-plugin",
-            "check",
+    fn values_starting_with_a_dash_reach_the_json_check() {
+        // Not taken for unknown flags: the user learns what a valid value looks like.
+        assert!(
+            refused(&["--json-data", "-1"]).contains("a JSON object {…} is needed, not a number")
+        );
+        assert!(refused(&["--query", "-2.5"]).contains("not a number"));
+        assert!(refused(&["--timeout", "-1"]).contains("out of range"));
+    }
+
+    #[test]
+    fn check_values_are_parsed_and_bad_ones_refused_with_help() {
+        let args = check(&[
             "--json-data",
-            "-1",
+            r#"{"path":"/api"}"#,
+            "--secure",
+            "apiKey=a=b",
             "--query",
-            "-2.5",
+            r#"{"queryText":"x"}"#,
+            "--resource",
+            "/ping?x=1",
+            "--timeout",
+            "0.5",
         ])
         .unwrap();
-        let Command::Check(args) = cli.command else {
-            panic!("parsed as another command");
+        assert_eq!(
+            args.json_data,
+            Some(JsonData::Inline(serde_json::json!({"path": "/api"})))
+        );
+        assert_eq!(
+            args.secure,
+            [SecureSetting {
+                key: "apiKey".into(),
+                value: "a=b".into()
+            }]
+        );
+        assert_eq!(args.query, Some(serde_json::json!({"queryText": "x"})));
+        assert_eq!(args.resource.as_deref(), Some("ping?x=1"));
+        assert_eq!(args.timeout, Duration::from_millis(500));
+        assert_eq!(check(&[]).unwrap().timeout, Duration::from_secs(10));
+        let file = check(&["--json-data", "@settings.json"]).unwrap();
+        assert_eq!(file.json_data, Some(JsonData::File("settings.json".into())));
+        for (args, says) in [
+            (&["--query", "{bad"][..], "not valid JSON"),
+            (&["--query", "[1]"], "not an array"),
+            (&["--json-data", "\"x\""], "not a string"),
+            (&["--json-data", "@"], "needs a file name"),
+            (&["--secure", "novalue"], "not KEY=VALUE"),
+            (&["--secure", "=value"], "not KEY=VALUE"),
+            (&["--resource", ""], "the path is empty"),
+            (&["--resource", "http://localhost:3000/ping"], "not a URL"),
+            (&["--resource", "a b"], "%-encoded"),
+            (&["--timeout", "0"], "out of range"),
+            (&["--timeout", "NaN"], "out of range"),
+            (&["--timeout", "inf"], "out of range"),
+            (&["--timeout", "1e300"], "out of range"),
+            (&["--timeout", "3601"], "out of range"),
+            (&["--timeout", "soon"], "not a number"),
+        ] {
+            let message = refused(args);
+            assert!(message.contains(says), "{args:?}: {message}");
+            assert!(message.contains("\n  help: "), "{args:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn build_and_package_values_are_checked_by_clap() {
+        let parse = |args: &[&str]| {
+            let all = ["create-grafana-plugin"].iter().chain(args);
+            Cli::try_parse_from(all).map(|_| ())
         };
-        assert_eq!(args.json_data.as_deref(), Some("-1"));
-        assert_eq!(args.query.as_deref(), Some("-2.5"));
+        for args in [
+            &["build", "--jobs", "0"][..],
+            &["build", "--jobs", "-2"],
+            &["build", "--target", "freebsd"],
+            &["package", "--target", "plan9"],
+        ] {
+            let error = parse(args).unwrap_err();
+            assert_eq!(
+                error.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{args:?}"
+            );
+            assert!(
+                error.to_string().contains("\n  help: "),
+                "{args:?}: {error}"
+            );
+        }
+        assert!(parse(&["build", "--jobs", "3", "--target", "Linux"]).is_ok());
+        assert!(parse(&["package", "--allow-debug", "--target", "all"]).is_ok());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use object::{Architecture, BinaryFormat, Object};
+use object::{Architecture, BinaryFormat, Object, ObjectSection};
 
 use crate::target::{BuildTarget, Os};
 
@@ -15,6 +15,61 @@ pub struct Inspection {
     pub arch: &'static str,
     /// Only meaningful for Linux: no dynamic loader is requested.
     pub is_static: bool,
+    /// What a debug build leaves in; `None` for the stripped release builds `build` makes.
+    pub debug: Option<DebugInfo>,
+}
+
+/// Debug information in an executable: what makes `dev`'s and `build --debug`'s output many
+/// times the size of a release build, and what `strip` removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DebugInfo {
+    /// DWARF sections in the file itself (ELF, PE, or a Mach-O `__DWARF` segment), in bytes.
+    Dwarf { bytes: u64 },
+    /// A Mach-O debug map: symbol-table entries naming the object files that hold the DWARF,
+    /// which is how Apple's linker (and zig's) leave it.
+    DebugMap { objects: usize },
+}
+
+impl std::fmt::Display for DebugInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Dwarf { bytes } => {
+                write!(f, "{} of DWARF debug information", human_size(*bytes))
+            }
+            Self::DebugMap { objects } => {
+                write!(f, "a debug map to {objects} object file(s)")
+            }
+        }
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    match bytes as f64 {
+        b if b < KIB => format!("{bytes} bytes"),
+        b if b < KIB * KIB => format!("{:.1} KiB", b / KIB),
+        b => format!("{:.1} MiB", b / (KIB * KIB)),
+    }
+}
+
+/// Section name prefixes of DWARF data, as ELF and PE (`.debug_info`) and Mach-O
+/// (`__debug_info`) spell them, compressed or not.
+const DWARF_PREFIXES: [&str; 4] = [".debug_", ".zdebug_", "__debug_", "__zdebug_"];
+
+fn debug_info(file: &object::File) -> Option<DebugInfo> {
+    let bytes: u64 = file
+        .sections()
+        .filter(|s| {
+            s.name()
+                .is_ok_and(|name| DWARF_PREFIXES.iter().any(|p| name.starts_with(p)))
+        })
+        .map(|s| s.size())
+        .sum();
+    if bytes > 0 {
+        return Some(DebugInfo::Dwarf { bytes });
+    }
+    let objects = file.object_map().objects().len();
+    (objects > 0).then_some(DebugInfo::DebugMap { objects })
 }
 
 impl Inspection {
@@ -60,6 +115,7 @@ pub fn inspect(path: &Path) -> Result<Inspection> {
         os,
         arch,
         is_static,
+        debug: debug_info(&file),
     })
 }
 

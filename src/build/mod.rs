@@ -1,7 +1,7 @@
 //! `create-grafana-plugin build`: compile the backend for every requested platform under the
 //! names Grafana looks for, build the frontend when it can, and swap the result into `dist/`.
 
-mod binary;
+pub(crate) mod binary;
 mod dist;
 mod frontend;
 mod macos_sdk;

@@ -13,12 +13,13 @@ use anyhow::{anyhow, Context, Result};
 
 use crate::cli::CheckArgs;
 use crate::plugin::{find_root, Manifest};
-use crate::{bad_input, cargo, interrupt};
+use crate::{cargo, interrupt};
 
 use client::Target;
-use report::{Report, Status};
+use report::{Needed, Report};
 
-/// Grafana gives a plugin about this long to exit after Shutdown before killing it.
+/// After a plugin acknowledges Shutdown, go-plugin (in Grafana) gives it this long to exit before
+/// killing it.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// Everything the check needs, resolved from the arguments before anything runs.
@@ -46,6 +47,8 @@ pub fn run(args: &CheckArgs) -> Result<()> {
     }
 }
 
+/// Settles every argument and setting first: nothing is built or started before the last of
+/// them is known to be good.
 fn resolve(args: &CheckArgs) -> Result<Plan> {
     let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     // With --exe the plugin directory is optional: a bare executable can be checked too.
@@ -55,13 +58,9 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
         (None, Err(error)) => return Err(error),
     };
     let manifest = root.as_deref().map(Manifest::read).transpose()?;
-    let exe = match (&args.exe, &root, &manifest) {
-        (Some(exe), _, _) => exe.clone(),
-        (None, Some(root), Some(manifest)) => {
-            let bin = manifest.require_executable(root)?;
-            eprintln!("Building {bin} for this machine…");
-            cargo::build_host(root, bin, args.release)?
-        }
+    let build = match (&args.exe, &root, &manifest) {
+        (Some(_), _, _) => None,
+        (None, Some(root), Some(manifest)) => Some((root, manifest.require_executable(root)?)),
         _ => unreachable!("a plugin root was found or --exe was given"),
     };
     let (plugin_id, plugin_type) = match &manifest {
@@ -73,14 +72,17 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
     };
     let settings = settings::resolve(
         root.as_deref().map(|r| (r, plugin_id.as_str())),
-        args.json_data.as_deref(),
+        args.json_data.as_ref(),
         &args.secure,
     )?;
-    let query = args
-        .query
-        .as_deref()
-        .map(|q| serde_json::from_str(q).map_err(|e| bad_input!("--query is not valid JSON: {e}")))
-        .transpose()?;
+    let exe = match (&args.exe, build) {
+        (Some(exe), _) => exe.clone(),
+        (None, Some((root, bin))) => {
+            eprintln!("Building {bin} for this machine…");
+            cargo::build_host(root, bin, args.release)?
+        }
+        (None, None) => unreachable!("without --exe there is a backend to build"),
+    };
     Ok(Plan {
         exe,
         target: Target {
@@ -88,9 +90,9 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
             plugin_type,
             settings,
         },
-        query,
+        query: args.query.clone(),
         resource: args.resource.clone(),
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: args.timeout,
     })
 }
 
@@ -105,7 +107,7 @@ async fn execute(plan: &Plan) -> Result<Report> {
         Ok(spawned) => spawned,
         Err(error) => {
             let detail = Err(error.explain(&plan.exe));
-            report.record("handshake", started.elapsed(), detail, Status::Failed);
+            report.record("handshake", started.elapsed(), detail, Needed::Required);
             return Ok(report);
         }
     };
@@ -131,7 +133,7 @@ async fn execute(plan: &Plan) -> Result<Report> {
                 "plugin output",
                 Duration::ZERO,
                 Err(stderr),
-                Status::Warning,
+                Needed::Advisory,
             );
         }
     }
@@ -139,7 +141,7 @@ async fn execute(plan: &Plan) -> Result<Report> {
         "exit",
         Duration::ZERO,
         Ok(exit.map_or("reaped".to_owned(), |s| s.to_string())),
-        Status::Warning,
+        Needed::Advisory,
     );
     Ok(report)
 }
@@ -155,12 +157,12 @@ async fn handshake_and_calls(
     match running.handshake(stdout, plan.timeout).await {
         Ok(handshake) => {
             let detail = format!("{:?} {}", handshake.network, handshake.address).to_lowercase();
-            report.record("handshake", started.elapsed(), Ok(detail), Status::Failed);
+            report.record("handshake", started.elapsed(), Ok(detail), Needed::Required);
             calls(plan, &handshake.address, report, running).await
         }
         Err(error) => {
             let detail = Err(error.explain(&plan.exe));
-            report.record("handshake", started.elapsed(), detail, Status::Failed);
+            report.record("handshake", started.elapsed(), detail, Needed::Required);
             false
         }
     }
@@ -176,7 +178,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
                 "connect",
                 started.elapsed(),
                 Ok(format!("gRPC over {address}")),
-                Status::Failed,
+                Needed::Required,
             );
             channel
         }
@@ -185,7 +187,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
                 "connect",
                 started.elapsed(),
                 Err(format!("{error:#}")),
-                Status::Failed,
+                Needed::Required,
             );
             return false;
         }
@@ -194,7 +196,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
     step(
         report,
         "grpc health",
-        Status::Warning,
+        Needed::Advisory,
         plan.timeout,
         client::grpc_health(channel.clone()),
     )
@@ -202,7 +204,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
     step(
         report,
         "CheckHealth",
-        Status::Failed,
+        Needed::Required,
         plan.timeout,
         client::check_health(channel.clone(), target),
     )
@@ -211,7 +213,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
         step(
             report,
             "QueryData",
-            Status::Failed,
+            Needed::Required,
             plan.timeout,
             client::query_data(channel.clone(), target, query),
         )
@@ -221,7 +223,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
         step(
             report,
             "CallResource",
-            Status::Failed,
+            Needed::Required,
             plan.timeout,
             client::call_resource(channel.clone(), target, path),
         )
@@ -230,7 +232,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
     step(
         report,
         "CollectMetrics",
-        Status::Warning,
+        Needed::Advisory,
         plan.timeout,
         client::collect_metrics(channel.clone(), target),
     )
@@ -238,27 +240,32 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
     // Measured after serving every call, before Shutdown: what the plugin holds while idle.
     if let Some(kib) = running.rss_kib() {
         let detail = format!("resident memory {:.1} MiB", kib as f64 / 1024.0);
-        report.record("memory", Duration::ZERO, Ok(detail), Status::Warning);
+        report.record("memory", Duration::ZERO, Ok(detail), Needed::Advisory);
     }
     let started = Instant::now();
     let result = match tokio::time::timeout(plan.timeout, client::shutdown(channel)).await {
         Ok(Ok(())) => Ok("plugin acknowledged".to_owned()),
-        Ok(Err(status)) if status.code() == tonic::Code::Unimplemented => Err(format!(
-            "plugin.GRPCController is not served, so Grafana kills the process after {} s",
-            SHUTDOWN_GRACE.as_secs()
-        )),
+        Ok(Err(status)) if status.code() == tonic::Code::Unimplemented => {
+            // grafana-plugin-sdk (Rust) serves no go-plugin controller; Grafana copes, so this
+            // is how such plugins are, not something to fix.
+            let detail = "plugin.GRPCController is not served (grafana-plugin-sdk for Rust has \
+                          none); Grafana then ends the process at once, as go-plugin does for \
+                          every plugin without it";
+            report.note("Shutdown", started.elapsed(), detail.to_owned());
+            return false;
+        }
         Ok(Err(status)) => Err(format!("Shutdown failed: {}", status.message())),
         Err(_) => Err("Shutdown did not answer in time".to_owned()),
     };
     let acknowledged = result.is_ok();
-    report.record("Shutdown", started.elapsed(), result, Status::Warning);
+    report.record("Shutdown", started.elapsed(), result, Needed::Advisory);
     acknowledged
 }
 
 async fn step<F>(
     report: &mut Report,
     name: &'static str,
-    failure: Status,
+    needed: Needed,
     timeout: Duration,
     call: F,
 ) where
@@ -270,5 +277,5 @@ async fn step<F>(
         Ok(Err(error)) => Err(format!("{error:#}")),
         Err(_) => Err(format!("no answer within {:.1} s", timeout.as_secs_f64())),
     };
-    report.record(name, started.elapsed(), result, failure);
+    report.record(name, started.elapsed(), result, needed);
 }

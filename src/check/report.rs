@@ -6,13 +6,26 @@ use anyhow::{Context, Result};
 use console::style;
 use serde::Serialize;
 
+/// A step's outcome, as `--json` spells it: `passed`, `warning`, `failed` or `info`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Passed,
-    /// Worth knowing, but Grafana copes: does not fail the check.
+    /// An advisory step went wrong; Grafana copes, so the check still passes.
     Warning,
+    /// A required step went wrong: the check fails.
     Failed,
+    /// Neither pass nor fault: how this plugin works, e.g. a call its SDK does not serve.
+    Info,
+}
+
+/// Whether a step's error fails the check or only warns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needed {
+    /// Grafana cannot use the plugin without it.
+    Required,
+    /// Grafana copes without it.
+    Advisory,
 }
 
 #[derive(Debug, Serialize)]
@@ -48,12 +61,22 @@ impl Report {
         step: &'static str,
         took: Duration,
         result: Result<String, String>,
-        failure: Status,
+        needed: Needed,
     ) {
-        let (status, detail) = match result {
-            Ok(detail) => (Status::Passed, detail),
-            Err(detail) => (failure, detail),
+        let (status, detail) = match (result, needed) {
+            (Ok(detail), _) => (Status::Passed, detail),
+            (Err(detail), Needed::Required) => (Status::Failed, detail),
+            (Err(detail), Needed::Advisory) => (Status::Warning, detail),
         };
+        self.push(step, took, status, detail);
+    }
+
+    /// A finding that is neither a pass nor a fault.
+    pub fn note(&mut self, step: &'static str, took: Duration, detail: String) {
+        self.push(step, took, Status::Info, detail);
+    }
+
+    fn push(&mut self, step: &'static str, took: Duration, status: Status, detail: String) {
         if status == Status::Failed {
             self.passed = false;
         }
@@ -86,6 +109,7 @@ impl Report {
                 Status::Passed => style("ok  ").green(),
                 Status::Warning => style("warn").yellow(),
                 Status::Failed => style("FAIL").red().bold(),
+                Status::Info => style("info").cyan(),
             };
             let mut lines = step.detail.lines();
             println!(

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use crate::bad_input;
+use crate::cli::{json_object, JsonData, SecureSetting};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
@@ -30,8 +31,8 @@ impl Settings {
 
 pub fn resolve(
     plugin: Option<(&Path, &str)>,
-    json_data: Option<&str>,
-    secure: &[String],
+    json_data: Option<&JsonData>,
+    secure: &[SecureSetting],
 ) -> Result<Settings> {
     if json_data.is_some() || !secure.is_empty() {
         return from_flags(json_data, secure);
@@ -42,33 +43,34 @@ pub fn resolve(
     }
 }
 
-fn from_flags(json_data: Option<&str>, secure: &[String]) -> Result<Settings> {
+fn from_flags(json_data: Option<&JsonData>, secure: &[SecureSetting]) -> Result<Settings> {
     let json_data = match json_data {
         None => Value::Object(Default::default()),
-        Some(text) => {
-            let (text, shown) = match text.strip_prefix('@') {
-                Some(path) => (
-                    std::fs::read_to_string(path)
-                        .with_context(|| format!("reading --json-data file {path}"))?,
-                    path.to_owned(),
-                ),
-                None => (text.to_owned(), "--json-data".to_owned()),
-            };
-            serde_json::from_str(&text).map_err(|e| bad_input!("{shown} is not valid JSON: {e}"))?
-        }
+        Some(JsonData::Inline(value)) => value.clone(),
+        Some(JsonData::File(path)) => read_json_data(path)?,
     };
-    let mut map = BTreeMap::new();
-    for pair in secure {
-        let (key, value) = pair.split_once('=').ok_or_else(|| {
-            bad_input!("--secure {pair:?} is not KEY=VALUE\n  help: e.g. --secure apiKey=secret")
-        })?;
-        map.insert(key.to_owned(), value.to_owned());
-    }
+    let secure = secure
+        .iter()
+        .map(|s| (s.key.clone(), s.value.clone()))
+        .collect();
     Ok(Settings {
         json_data,
-        secure: map,
+        secure,
         source: "flags".to_owned(),
     })
+}
+
+/// `--json-data @FILE`: a file the user named, so every way it can be wrong is bad input.
+fn read_json_data(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        bad_input!(
+            "--json-data @{}: cannot read it: {error}\n  help: name a readable JSON file, or give \
+             the JSON itself: --json-data '{{\"path\":\"/api\"}}'",
+            path.display()
+        )
+    })?;
+    json_object(&text, "{\"path\":\"/api\"}")
+        .map_err(|reason| bad_input!("--json-data @{}: {reason}", path.display()))
 }
 
 /// Looks through `provisioning/datasources` and `provisioning/plugins` for an entry of this plugin.
@@ -140,18 +142,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn flags_win_and_are_validated() {
-        let s = resolve(None, Some(r#"{"path":"/x"}"#), &["apiKey=a=b".into()]).unwrap();
+    fn flags_win_over_provisioning() {
+        let secure = [SecureSetting {
+            key: "apiKey".into(),
+            value: "a=b".into(),
+        }];
+        let inline = JsonData::Inline(json!({"path": "/x"}));
+        let s = resolve(None, Some(&inline), &secure).unwrap();
         assert_eq!(s.json_data, json!({"path": "/x"}));
         assert_eq!(s.secure["apiKey"], "a=b");
-        assert!(resolve(None, Some("{"), &[])
-            .unwrap_err()
-            .to_string()
-            .contains("not valid JSON"));
-        assert!(resolve(None, None, &["novalue".into()])
-            .unwrap_err()
-            .to_string()
-            .contains("KEY=VALUE"));
+        assert_eq!(s.source, "flags");
+    }
+
+    #[test]
+    fn json_data_files_are_read_and_every_fault_is_bad_input() {
+        let temp = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &str| {
+            let path = temp.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            JsonData::File(path)
+        };
+        let good = file("good.json", r#"{"path":"/api"}"#);
+        let s = resolve(None, Some(&good), &[]).unwrap();
+        assert_eq!(s.json_data, json!({"path": "/api"}));
+        for (json_data, says) in [
+            (
+                JsonData::File(temp.path().join("missing.json")),
+                "cannot read it",
+            ),
+            (JsonData::File(temp.path().to_owned()), "cannot read it"),
+            (file("broken.json", "{"), "not valid JSON"),
+            (file("list.json", "[]"), "not an array"),
+        ] {
+            let error = resolve(None, Some(&json_data), &[]).unwrap_err();
+            assert_eq!(
+                crate::error::exit_code(&error),
+                crate::error::EXIT_BAD_INPUT
+            );
+            let message = error.to_string();
+            assert!(message.contains(says), "{message}");
+            assert!(message.contains("\n  help: "), "{message}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod write;
 
 pub use answers::{resolve, Answers};
 pub use plan::{plan, Plan, PlannedFile, RECORD_PATH};
+pub(crate) use write::writable;
 
 use anyhow::Result;
 

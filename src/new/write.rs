@@ -289,7 +289,7 @@ fn require_writable(dir: &Path, root: &Path) -> Result<()> {
 
 /// Asks the kernel, so root, ACLs and read-only mounts are judged as a write would be.
 #[cfg(unix)]
-fn writable(dir: &Path) -> io::Result<()> {
+pub(crate) fn writable(dir: &Path) -> io::Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let path = std::ffi::CString::new(dir.as_os_str().as_bytes())
         .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
@@ -301,7 +301,7 @@ fn writable(dir: &Path) -> io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn writable(dir: &Path) -> io::Result<()> {
+pub(crate) fn writable(dir: &Path) -> io::Result<()> {
     match fs::metadata(dir)?.permissions().readonly() {
         true => Err(io::Error::from(io::ErrorKind::PermissionDenied)),
         false => Ok(()),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::build::binary::{self, DebugInfo};
 use crate::build::{is_backend_file, DIST};
 use crate::cli::PackageArgs;
 use crate::plugin::{find_root, Manifest};
@@ -34,9 +35,24 @@ pub fn run(args: &PackageArgs) -> Result<()> {
         true => Vec::new(),
         false => target::resolve(&args.targets)?,
     };
+    let out = args.out.clone().unwrap_or_else(|| root.join("artifacts"));
+    require_out_dir(&out)?;
     let dist = root.join(DIST);
     let contents = read_dist(&dist, &manifest, &required)?;
-    let out = args.out.clone().unwrap_or_else(|| root.join("artifacts"));
+    let debug = debug_builds(&dist, &contents)?;
+    match (debug.is_empty(), args.allow_debug) {
+        (true, _) => {}
+        (false, false) => return Err(refuse_debug(&debug)),
+        (false, true) => {
+            for (path, _, info) in &debug {
+                eprintln!(
+                    "{} packaging {}, a debug build with {info}, as --allow-debug asks",
+                    console::style("warning:").yellow().bold(),
+                    path.display()
+                );
+            }
+        }
+    }
     let archives = plan(&contents);
     let _deferred = interrupt::Deferred::start();
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
@@ -48,6 +64,74 @@ pub fn run(args: &PackageArgs) -> Result<()> {
         println!("{digest}  {}", path.display());
     }
     Ok(())
+}
+
+/// `--out` (or `artifacts/`) will be created below its nearest existing ancestor, which must be
+/// a directory this user can write to; checked before anything is read or written.
+fn require_out_dir(out: &Path) -> Result<()> {
+    let absolute =
+        std::path::absolute(out).with_context(|| format!("resolving {}", out.display()))?;
+    let Some(existing) = absolute.ancestors().find(|dir| dir.exists()) else {
+        return Ok(());
+    };
+    if !existing.is_dir() {
+        return Err(bad_input!(
+            "cannot write the archives to {}: {} is a file, not a directory\n  help: choose a \
+             directory with --out, e.g. --out artifacts",
+            out.display(),
+            existing.display()
+        ));
+    }
+    crate::new::writable(existing).map_err(|error| {
+        bad_input!(
+            "cannot write the archives to {}: {} is not writable ({error})\n  help: choose a \
+             directory you can write to with --out, or change its permissions",
+            out.display(),
+            existing.display()
+        )
+    })
+}
+
+/// Every executable in `dist/` that carries debug information, read from its headers.
+fn debug_builds(
+    dist: &Path,
+    contents: &Contents,
+) -> Result<Vec<(PathBuf, &'static BuildTarget, DebugInfo)>> {
+    let Some(executable) = &contents.executable else {
+        return Ok(Vec::new());
+    };
+    let mut found = Vec::new();
+    for &target in &contents.platforms {
+        let path = dist.join(target.file_name(executable));
+        let inspection = binary::inspect(&path).map_err(|error| {
+            bad_input!(
+                "{error:#}\n  help: rebuild it: create-grafana-plugin build --target {}",
+                target.name
+            )
+        })?;
+        if let Some(info) = inspection.debug {
+            found.push((path, target, info));
+        }
+    }
+    Ok(found)
+}
+
+fn refuse_debug(debug: &[(PathBuf, &'static BuildTarget, DebugInfo)]) -> anyhow::Error {
+    let files: Vec<String> = debug
+        .iter()
+        .map(|(path, _, info)| format!("{} is a debug build: it carries {info}", path.display()))
+        .collect();
+    let targets: Vec<&str> = debug.iter().map(|(_, target, _)| target.name).collect();
+    bad_input!(
+        "{}\n(debug builds, as `dev` and `build --debug` make them, are unoptimised and many times \
+         the size of a release build)\n  help: build for release with `create-grafana-plugin build \
+         --target {}`, or pass --allow-debug to package {} as {} {}",
+        files.join("\n"),
+        targets.join(" --target "),
+        if debug.len() > 1 { "them" } else { "it" },
+        if debug.len() > 1 { "they" } else { "it" },
+        if debug.len() > 1 { "are" } else { "is" },
+    )
 }
 
 /// The archives to write: everything, then one per platform without the other platforms'

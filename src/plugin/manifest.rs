@@ -56,6 +56,15 @@ impl Manifest {
 
     /// The executable name, or an error explaining that the plugin has no backend to run.
     pub fn require_executable(&self, root: &Path) -> Result<&str> {
+        if self.plugin_type == "panel" {
+            // Advice to add "backend": true would be wrong: Grafana never starts one for a panel.
+            return Err(bad_input!(
+                "{} is a panel, and panels have no backend: Grafana runs backends only for apps \
+                 and data sources\n  help: there is no backend to run here; for one, create an \
+                 app or a data source, e.g. `create-grafana-plugin new --type datasource --backend`",
+                self.id
+            ));
+        }
         self.executable.as_deref().ok_or_else(|| {
             bad_input!(
                 "{} has no \"executable\", so Grafana would start no backend for {}\n  help: a \
@@ -102,13 +111,28 @@ mod tests {
         .unwrap();
         assert_eq!(m.executable.as_deref(), Some("gpx_w"));
         assert!(m.backend);
-        let m = parse(r#"{"id":"acme-w-panel","type":"panel"}"#).unwrap();
+        let m = parse(r#"{"id":"acme-w-app","type":"app"}"#).unwrap();
         assert_eq!(m.executable, None);
         assert!(m
             .require_executable(Path::new("."))
             .unwrap_err()
             .to_string()
             .contains("no \"executable\""));
+    }
+
+    #[test]
+    fn a_panel_is_never_told_to_add_a_backend() {
+        let m = parse(r#"{"id":"acme-w-panel","type":"panel"}"#).unwrap();
+        let error = m
+            .require_executable(Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("acme-w-panel is a panel, and panels have no backend"),
+            "{error}"
+        );
+        assert!(error.contains("only for apps and data sources"), "{error}");
+        assert!(!error.contains("\"backend\": true"), "{error}");
     }
 
     #[test]

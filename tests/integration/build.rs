@@ -196,6 +196,25 @@ fn every_target_builds_with_the_toolchains_the_test_script_installs() {
         assert_executable(&exe);
     }
     let dist = root.join("dist");
+    // The debug information of every format is seen, so `package` refuses each file.
+    fs::write(dist.join("module.js"), "define([], function () {});").unwrap();
+    let package = scratch
+        .cmd()
+        .current_dir(&root)
+        .arg("package")
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&package);
+    assert_eq!(package.status.code(), Some(2), "{stderr}");
+    for (suffix, _, _) in expected {
+        let file = dist.join(format!("gpx_everywhere_{suffix}"));
+        let refused = format!("{} is a debug build", file.display());
+        assert!(stderr.contains(&refused), "{suffix}: {stderr}");
+    }
+    assert!(
+        stderr.contains("or pass --allow-debug to package them as they are"),
+        "{stderr}"
+    );
     check_passes(
         &scratch,
         &root,

@@ -101,6 +101,23 @@ fn every_generated_backend_passes_check_with_a_query_and_a_resource_call() {
             assert!(query.contains("1 frame(s)"), "{query}");
         }
         assert!(step(&report, "handshake")["ms"].as_f64().unwrap() > 0.0);
+        // The Rust SDK serves no go-plugin controller: how such plugins are, not a fault.
+        let shutdown = step(&report, "Shutdown");
+        assert_eq!(shutdown["status"], "info", "{shutdown}");
+        assert!(
+            shutdown["detail"]
+                .as_str()
+                .unwrap()
+                .contains("grafana-plugin-sdk for Rust has none"),
+            "{shutdown}"
+        );
+        let warnings: Vec<&Value> = report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] == "warning")
+            .collect();
+        assert!(warnings.is_empty(), "{kind}: {warnings:#?}");
     }
 }
 
@@ -195,16 +212,27 @@ fn check_outside_a_plugin_explains_what_it_needs() {
 }
 
 #[test]
-fn check_of_a_plugin_without_a_backend_says_so() {
+fn a_panel_is_told_it_cannot_have_a_backend_not_to_add_one() {
     let scratch = Scratch::new();
     let root = scratch.generate("panel", false);
-    scratch
-        .cmd()
-        .current_dir(&root)
-        .arg("check")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("has no \"executable\""));
+    for args in [&["check"][..], &["dev", "--local", "--no-frontend"]] {
+        let output = scratch
+            .cmd()
+            .current_dir(&root)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "acme-weather-panel is a panel, and panels have no backend: Grafana \
+                             runs backends only for apps and data sources"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("\"backend\": true"), "{args:?}: {stderr}");
+    }
 }
 
 #[test]

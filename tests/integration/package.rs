@@ -9,10 +9,52 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::support::{stderr_of, stdout_of, Scratch};
+use crate::support::{shared_cargo_target, stderr_of, stdout_of, Scratch};
 
-/// A dist/ as `build --target linux --target windows` plus the frontend build leave it.
-fn fake_dist(root: &Path) {
+pub const EM_X86_64: u16 = 62;
+pub const EM_AARCH64: u16 = 183;
+
+/// A minimal static 64-bit ELF executable for `machine`, holding one 4-byte section per name:
+/// with `.debug_info` among them it reads as a debug build, without as a stripped one.
+pub fn elf(machine: u16, sections: &[&str]) -> Vec<u8> {
+    let mut strtab = vec![0u8];
+    let mut names = Vec::new();
+    for name in sections.iter().chain([&".shstrtab"]) {
+        names.push(strtab.len() as u32);
+        strtab.extend_from_slice(name.as_bytes());
+        strtab.push(0);
+    }
+    let data_at = 64;
+    let strtab_at = data_at + 4 * sections.len();
+    let headers_at = (strtab_at + strtab.len()).next_multiple_of(8);
+    let count = sections.len() + 2;
+    let mut elf = vec![0u8; headers_at + 64 * count];
+    let mut put = |at: usize, bytes: &[u8]| elf[at..at + bytes.len()].copy_from_slice(bytes);
+    put(0, b"\x7fELF\x02\x01\x01"); // 64-bit, little-endian, version 1
+    put(16, &2u16.to_le_bytes()); // ET_EXEC
+    put(18, &machine.to_le_bytes());
+    put(20, &1u32.to_le_bytes());
+    put(40, &(headers_at as u64).to_le_bytes());
+    put(52, &64u16.to_le_bytes());
+    put(58, &64u16.to_le_bytes());
+    put(60, &(count as u16).to_le_bytes());
+    put(62, &((count - 1) as u16).to_le_bytes());
+    put(strtab_at, &strtab);
+    let contents = (0..sections.len())
+        .map(|i| (1u32, data_at + 4 * i, 4))
+        .chain([(3u32, strtab_at, strtab.len())]); // SHT_PROGBITS…, then SHT_STRTAB
+    for (i, (kind, offset, size)) in contents.enumerate() {
+        let header = headers_at + 64 * (i + 1);
+        put(header, &names[i].to_le_bytes());
+        put(header + 4, &kind.to_le_bytes());
+        put(header + 24, &(offset as u64).to_le_bytes());
+        put(header + 32, &(size as u64).to_le_bytes());
+    }
+    elf
+}
+
+/// A dist/ as `build` plus the frontend build leave it, with these executables.
+pub fn fake_dist(root: &Path, executables: &[(&str, Vec<u8>)]) {
     let dist = root.join("dist");
     fs::create_dir_all(dist.join("img")).unwrap();
     let manifest = fs::read_to_string(root.join("src/plugin.json"))
@@ -22,9 +64,20 @@ fn fake_dist(root: &Path) {
     fs::write(dist.join("plugin.json"), manifest).unwrap();
     fs::write(dist.join("module.js"), "define([], function () {});").unwrap();
     fs::write(dist.join("img/logo.svg"), "<svg/>").unwrap();
-    for name in ["gpx_wx_linux_amd64", "gpx_wx_windows_amd64.exe"] {
-        fs::write(dist.join(name), format!("binary {name}")).unwrap();
+    for (name, bytes) in executables {
+        fs::write(dist.join(name), bytes).unwrap();
     }
+}
+
+/// What `build --target linux --target linux-arm64` leaves for the plugin `wx`: release builds.
+fn release_dist(root: &Path) {
+    fake_dist(
+        root,
+        &[
+            ("gpx_wx_linux_amd64", elf(EM_X86_64, &[".text"])),
+            ("gpx_wx_linux_arm64", elf(EM_AARCH64, &[".text", ".rodata"])),
+        ],
+    );
 }
 
 fn unzip(path: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -52,7 +105,7 @@ fn prefixed(tree: BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<String, V
 fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "wx", "acme");
-    fake_dist(&root);
+    release_dist(&root);
     let output = scratch
         .cmd()
         .current_dir(&root)
@@ -68,7 +121,7 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
 
     let linux = unzip(&artifacts.join(format!("{id}-1.0.0.linux_amd64.zip")));
     let mut expected = dist.clone();
-    expected.remove(&format!("{id}/gpx_wx_windows_amd64.exe"));
+    expected.remove(&format!("{id}/gpx_wx_linux_arm64"));
     assert_eq!(linux, expected);
     assert!(!artifacts
         .join(format!("{id}-1.0.0.darwin_amd64.zip"))
@@ -85,8 +138,8 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
         [
             "acme-wx-datasource-1.0.0.linux_amd64.zip",
             "acme-wx-datasource-1.0.0.linux_amd64.zip.sha256",
-            "acme-wx-datasource-1.0.0.windows_amd64.zip",
-            "acme-wx-datasource-1.0.0.windows_amd64.zip.sha256",
+            "acme-wx-datasource-1.0.0.linux_arm64.zip",
+            "acme-wx-datasource-1.0.0.linux_arm64.zip.sha256",
             "acme-wx-datasource-1.0.0.zip",
             "acme-wx-datasource-1.0.0.zip.sha256",
         ]
@@ -138,7 +191,7 @@ fn a_dist_missing_what_plugin_json_promises_is_refused() {
         assert_eq!(scratch.tree(), before, "{args:?}: files changed");
     };
     run(&[], "build the plugin first");
-    fake_dist(&root);
+    release_dist(&root);
     run(
         &["--target", "darwin-arm64"],
         "lacks the backend executable gpx_wx_darwin_arm64",
@@ -147,16 +200,133 @@ fn a_dist_missing_what_plugin_json_promises_is_refused() {
         &["--target", "darwin-arm64"],
         "create-grafana-plugin build --target darwin-arm64",
     );
-    for name in ["gpx_wx_linux_amd64", "gpx_wx_windows_amd64.exe"] {
+    for name in ["gpx_wx_linux_amd64", "gpx_wx_linux_arm64"] {
         fs::remove_file(root.join("dist").join(name)).unwrap();
     }
     run(&[], "create-grafana-plugin build --target all");
-    fake_dist(&root);
+    fake_dist(&root, &[("gpx_wx_linux_amd64", b"#!/bin/sh\n".to_vec())]);
+    run(&[], "is not an executable this tool can read");
+    run(
+        &[],
+        "help: rebuild it: create-grafana-plugin build --target linux",
+    );
+    release_dist(&root);
     let manifest = root.join("dist/plugin.json");
     let text = fs::read_to_string(&manifest).unwrap();
     fs::write(&manifest, text.replace("\"1.0.0\"", "\"%VERSION%\"")).unwrap();
     run(&[], "which replace %VERSION%");
-    fake_dist(&root);
+    release_dist(&root);
     fs::remove_file(root.join("dist/module.js")).unwrap();
     run(&[], "has no module.js");
+}
+
+#[test]
+fn debug_builds_are_refused_unless_allowed_and_then_named() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "wx", "acme");
+    fake_dist(
+        &root,
+        &[
+            ("gpx_wx_linux_amd64", elf(EM_X86_64, &[".text"])),
+            (
+                "gpx_wx_linux_arm64",
+                elf(EM_AARCH64, &[".text", ".debug_info", ".debug_line"]),
+            ),
+        ],
+    );
+    let before = scratch.tree();
+    let package = |args: &[&str]| {
+        scratch
+            .cmd()
+            .current_dir(&root)
+            .arg("package")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let refused = package(&[]);
+    let stderr = stderr_of(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    let arm = root.join("dist/gpx_wx_linux_arm64");
+    assert!(
+        stderr.contains(&format!("{} is a debug build", arm.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("gpx_wx_linux_amd64"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "help: build for release with `create-grafana-plugin build --target linux-arm64`, or \
+             pass --allow-debug"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(scratch.tree(), before, "a refused package changed files");
+    assert!(!root.join("artifacts").exists());
+
+    let allowed = package(&["--allow-debug"]);
+    let stderr = stderr_of(&allowed);
+    assert!(allowed.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "warning: packaging {}, a debug build",
+            arm.display()
+        )),
+        "{stderr}"
+    );
+    assert!(root
+        .join("artifacts/acme-wx-datasource-1.0.0.linux_arm64.zip")
+        .is_file());
+}
+
+/// The real thing: what `build --debug` leaves is refused, what `build` leaves is packaged.
+#[test]
+fn a_real_debug_build_is_refused_and_a_release_build_is_packaged() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "shipped", "acme");
+    let build = |args: &[&str]| {
+        let output = scratch
+            .cmd()
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", shared_cargo_target())
+            .args(["build", "--target", "linux"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        // No frontend is installed here; the archive needs its module.js all the same.
+        fs::write(root.join("dist/module.js"), "define([], function () {});").unwrap();
+    };
+    let package = || {
+        scratch
+            .cmd()
+            .current_dir(&root)
+            .arg("package")
+            .output()
+            .unwrap()
+    };
+    build(&["--debug"]);
+    let refused = package();
+    let stderr = stderr_of(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("gpx_shipped_linux_amd64 is a debug build: it carries"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("create-grafana-plugin build --target linux`"),
+        "{stderr}"
+    );
+    assert!(!root.join("artifacts").exists());
+
+    build(&[]);
+    let packaged = package();
+    assert!(packaged.status.success(), "{}", stderr_of(&packaged));
+    assert!(
+        !stderr_of(&packaged).contains("debug"),
+        "{}",
+        stderr_of(&packaged)
+    );
+    assert!(root
+        .join("artifacts/acme-shipped-datasource-1.0.0.linux_amd64.zip")
+        .is_file());
 }
