@@ -13,3 +13,4 @@ mod package;
 mod prompts;
 mod properties;
 mod snapshots;
+mod validate;
