@@ -114,9 +114,14 @@ impl Package {
         archive_name: Option<String>,
         entries: Vec<(String, Vec<u8>, Option<u32>)>,
     ) -> Self {
+        // Some zip tools write `./id/…`; the leading `./` names no folder.
+        let entries: Vec<(String, Vec<u8>, Option<u32>)> = entries
+            .into_iter()
+            .map(|(name, bytes, mode)| (name.trim_start_matches("./").to_owned(), bytes, mode))
+            .collect();
         let mut top = BTreeMap::new();
         for (name, _, _) in &entries {
-            let trimmed = name.trim_start_matches("./");
+            let trimmed = name.as_str();
             let (first, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
             if first.is_empty() {
                 continue;
@@ -286,4 +291,42 @@ fn mode_of(metadata: &std::fs::Metadata) -> Option<u32> {
 #[cfg(not(unix))]
 fn mode_of(_: &std::fs::Metadata) -> Option<u32> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str) -> (String, Vec<u8>, Option<u32>) {
+        (name.to_owned(), b"{}".to_vec(), Some(0o644))
+    }
+
+    #[test]
+    fn the_plugin_folder_is_the_single_top_folder_or_its_dist() {
+        let p = Package::from_entries(
+            None,
+            vec![entry("./a-b-app/"), entry("./a-b-app/plugin.json")],
+        );
+        assert_eq!(p.base.as_deref(), Some("a-b-app"));
+        assert!(p.exists("plugin.json"));
+        let p = Package::from_entries(None, vec![entry("a-b-app/dist/plugin.json")]);
+        assert_eq!(p.base.as_deref(), Some("a-b-app/dist"));
+        assert!(p.exists("plugin.json"));
+        let p = Package::from_entries(None, vec![entry("a/x"), entry("b/y")]);
+        assert_eq!(p.base, None);
+    }
+
+    #[test]
+    fn executables_are_listed_but_not_read() {
+        let p = Package::from_entries(
+            None,
+            vec![
+                entry("a-b-app/gpx_b_linux_amd64"),
+                entry("a-b-app/README.md"),
+            ],
+        );
+        assert!(p.exists("gpx_b_linux_amd64"));
+        assert_eq!(p.bytes("gpx_b_linux_amd64"), None);
+        assert_eq!(p.bytes("README.md"), Some(&b"{}"[..]));
+    }
 }
