@@ -158,10 +158,10 @@ const PASSES: &[Pass] = &[
 
 /// What the catalog requires of every backend and a Rust one cannot give. Said once, plainly,
 /// apart from the findings, because no change to the package fixes it.
-pub const CATALOG_NOTE: &str = "Grafana's plugin catalog does not accept this plugin: its backend \
-is not written in Go. The validator's `sdkusage` pass fails every backend plugin whose source has \
-no go.mod requiring github.com/grafana/grafana-plugin-sdk-go, and `backendbinary` reads Go build \
-information from the executables. Ship it signed privately for your own Grafana \
+pub const CATALOG_NOTE: &str = "Grafana's plugin catalog does not accept a backend written in \
+Rust: the validator's `sdkusage` pass fails every backend plugin whose source has no go.mod \
+requiring github.com/grafana/grafana-plugin-sdk-go, and `backendbinary` reads Go build \
+information from the executables. Ship this plugin signed privately for your own Grafana \
 (`npx @grafana/sign-plugin --rootUrls https://your.grafana/`) or unsigned into a self-hosted \
 Grafana that allows it (allow_loading_unsigned_plugins).";
 

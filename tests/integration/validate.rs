@@ -28,7 +28,7 @@ const SUFFIXES: &[&str] = &[
 type Entry = (String, Vec<u8>, u32);
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-const CATALOG: &str = "Grafana's plugin catalog does not accept this plugin";
+const CATALOG: &str = "Grafana's plugin catalog does not accept a backend written in Rust";
 
 /// A generated data source with a Rust backend and a dist/ as a finished build leaves it.
 fn built_plugin(scratch: &Scratch) -> PathBuf {
