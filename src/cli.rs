@@ -32,6 +32,8 @@ pub enum Command {
     Package(PackageArgs),
     /// Rebuild the backend on every save and restart it (in Grafana's container, or --local)
     Dev(DevArgs),
+    /// Run the plugin validator's offline checks on a plugin zip or dist/ folder
+    Validate(ValidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -391,6 +393,21 @@ fn target_name(text: &str) -> Result<String, String> {
     crate::target::resolve(&[text.to_owned()])
         .map(|_| text.trim().to_ascii_lowercase())
         .map_err(|error| error.to_string())
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit 0 when no check reports an error, 1 when one does, 2 when the path cannot \
+be read.\nExample: create-grafana-plugin package && create-grafana-plugin validate \
+artifacts/acme-weather-datasource-1.0.0.zip"
+)]
+pub struct ValidateArgs {
+    /// A plugin zip, a dist/ folder, or a plugin whose dist/ to check [default: .]
+    pub path: Option<PathBuf>,
+
+    /// Print every finding as one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl NewArgs {

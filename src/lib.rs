@@ -14,9 +14,11 @@ pub mod package;
 pub mod parallel;
 pub mod plugin;
 pub mod process;
+pub mod rules;
 pub mod source_date;
 pub mod target;
 pub mod ui;
+pub mod validate;
 
 use anyhow::Result;
 
@@ -31,5 +33,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Build(args) => build::run(&args),
         Command::Package(args) => package::run(&args),
         Command::Dev(args) => dev::run(&args),
+        Command::Validate(args) => validate::run(&args),
     }
 }

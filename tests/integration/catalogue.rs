@@ -605,6 +605,35 @@ fn cases(f: &Fixture) -> Vec<Case> {
             2,
             "unknown target `plan9`",
         ),
+        // validate
+        case(
+            "validate: no such path",
+            f.scratch.path(),
+            &["validate", "missing.zip"],
+            2,
+            "cannot read missing.zip",
+        ),
+        case(
+            "validate: not a zip",
+            f.scratch.path(),
+            &["validate", "a-file"],
+            2,
+            "not a readable zip archive",
+        ),
+        case(
+            "validate: a folder without plugin.json",
+            f.scratch.path(),
+            &["validate", "outside"],
+            2,
+            "holds no plugin.json, nor does its dist/",
+        ),
+        case(
+            "validate: a plugin before a build",
+            ds,
+            &["validate"],
+            2,
+            "build the plugin first",
+        ),
         // check
         case(
             "check outside a plugin",

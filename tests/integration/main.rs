@@ -14,3 +14,4 @@ mod package;
 mod prompts;
 mod properties;
 mod snapshots;
+mod validate;
