@@ -75,7 +75,7 @@ impl Fixture {
             &debug_dist,
             &[(
                 "gpx_debugged_linux_amd64",
-                crate::package::elf(crate::package::EM_X86_64, &[".text", ".debug_info"]),
+                crate::support::elf(crate::support::EM_X86_64, &[".text", ".debug_info"]),
             )],
         );
         let no_id = scratch.generate_as("app", false, "noid", "acme");

@@ -9,49 +9,9 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::support::{shared_cargo_target, stderr_of, stdout_of, Scratch};
-
-pub const EM_X86_64: u16 = 62;
-pub const EM_AARCH64: u16 = 183;
-
-/// A minimal static 64-bit ELF executable for `machine`, holding one 4-byte section per name:
-/// with `.debug_info` among them it reads as a debug build, without as a stripped one.
-pub fn elf(machine: u16, sections: &[&str]) -> Vec<u8> {
-    let mut strtab = vec![0u8];
-    let mut names = Vec::new();
-    for name in sections.iter().chain([&".shstrtab"]) {
-        names.push(strtab.len() as u32);
-        strtab.extend_from_slice(name.as_bytes());
-        strtab.push(0);
-    }
-    let data_at = 64;
-    let strtab_at = data_at + 4 * sections.len();
-    let headers_at = (strtab_at + strtab.len()).next_multiple_of(8);
-    let count = sections.len() + 2;
-    let mut elf = vec![0u8; headers_at + 64 * count];
-    let mut put = |at: usize, bytes: &[u8]| elf[at..at + bytes.len()].copy_from_slice(bytes);
-    put(0, b"\x7fELF\x02\x01\x01"); // 64-bit, little-endian, version 1
-    put(16, &2u16.to_le_bytes()); // ET_EXEC
-    put(18, &machine.to_le_bytes());
-    put(20, &1u32.to_le_bytes());
-    put(40, &(headers_at as u64).to_le_bytes());
-    put(52, &64u16.to_le_bytes());
-    put(58, &64u16.to_le_bytes());
-    put(60, &(count as u16).to_le_bytes());
-    put(62, &((count - 1) as u16).to_le_bytes());
-    put(strtab_at, &strtab);
-    let contents = (0..sections.len())
-        .map(|i| (1u32, data_at + 4 * i, 4))
-        .chain([(3u32, strtab_at, strtab.len())]); // SHT_PROGBITS…, then SHT_STRTAB
-    for (i, (kind, offset, size)) in contents.enumerate() {
-        let header = headers_at + 64 * (i + 1);
-        put(header, &names[i].to_le_bytes());
-        put(header + 4, &kind.to_le_bytes());
-        put(header + 24, &(offset as u64).to_le_bytes());
-        put(header + 32, &(size as u64).to_le_bytes());
-    }
-    elf
-}
+use crate::support::{
+    elf, shared_cargo_target, stderr_of, stdout_of, Scratch, EM_AARCH64, EM_X86_64,
+};
 
 /// A dist/ as `build` plus the frontend build leave it, with these executables.
 pub fn fake_dist(root: &Path, executables: &[(&str, Vec<u8>)]) {

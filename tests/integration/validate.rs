@@ -2,7 +2,8 @@
 //! exit 1, and clean ones that pass with exit 0 and the one line on Grafana's catalog.
 //!
 //! Packages are built cheaply: a plugin from `new`, a dist/ written by hand (filled-in
-//! plugin.json, module.js, small stand-in executables named and moded as `build` leaves them),
+//! plugin.json, module.js, small stand-in executables (minimal ELF files without debug
+//! information) named and moded as `build` leaves them),
 //! zipped by `package` or, for layouts `package` never writes, by the zip crate here.
 
 use std::fs;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
 
-use crate::support::{stdout_of, Scratch};
+use crate::support::{elf, stdout_of, Scratch, EM_X86_64};
 
 const ID: &str = "acme-weather-datasource";
 const EXE: &str = "gpx_weather";
@@ -61,7 +62,8 @@ fn built_plugin(scratch: &Scratch) -> PathBuf {
     fs::write(dist.join("img/screenshot.png"), PNG).unwrap();
     for suffix in SUFFIXES {
         let path = dist.join(format!("{EXE}{suffix}"));
-        fs::write(&path, b"stand-in executable").unwrap();
+        // Release builds as `package` reads them: an executable without debug information.
+        fs::write(&path, elf(EM_X86_64, &[".text"])).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
     }
     root
