@@ -232,7 +232,7 @@ pub struct BuildArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Writes <id>-<version>.zip and <id>-<version>.<os>_<arch>.zip, each with a \
-.sha256 file.\nExample: create-grafana-plugin build --target all && create-grafana-plugin package"
+.sha1 and a .sha256 file, then runs validate's checks on the result.\nExample: create-grafana-plugin build --target all && create-grafana-plugin package"
 )]
 pub struct PackageArgs {
     /// Plugin directory, or any directory inside it [default: .]

@@ -7,6 +7,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -21,8 +22,9 @@ pub struct Archive {
 }
 
 impl Archive {
-    /// Writes `<out>/<name>` and `<out>/<name>.sha256`; returns the archive's path and digest.
-    /// Each file appears only when complete.
+    /// Writes `<out>/<name>` with `<name>.sha1` (what Grafana's submission form and the
+    /// validator's checksum pass accept) and `<name>.sha256`; returns the archive's path and its
+    /// SHA-256. Each file appears only when complete.
     pub fn write(&self, dist: &Path, id: &str, out: &Path) -> Result<(PathBuf, String)> {
         let path = out.join(&self.name);
         let partial = out.join(format!(".{}.partial-{}", self.name, std::process::id()));
@@ -31,13 +33,15 @@ impl Archive {
             let _ = std::fs::remove_file(&partial);
         }
         result?;
-        let digest = sha256(&partial)?;
+        let sums = checksums(&partial)?;
         std::fs::rename(&partial, &path)
             .with_context(|| format!("moving the archive into {}", path.display()))?;
-        let sums = out.join(format!("{}.sha256", self.name));
-        std::fs::write(&sums, format!("{digest}  {}\n", self.name))
-            .with_context(|| format!("writing {}", sums.display()))?;
-        Ok((path, digest))
+        for (extension, digest) in [("sha1", &sums.sha1), ("sha256", &sums.sha256)] {
+            let file = out.join(format!("{}.{extension}", self.name));
+            std::fs::write(&file, format!("{digest}  {}\n", self.name))
+                .with_context(|| format!("writing {}", file.display()))?;
+        }
+        Ok((path, sums.sha256))
     }
 
     fn write_zip(&self, dist: &Path, id: &str, path: &Path) -> Result<()> {
@@ -98,15 +102,33 @@ fn timestamp() -> Result<zip::DateTime> {
     .unwrap_or_default())
 }
 
-fn sha256(path: &Path) -> Result<String> {
+struct Checksums {
+    sha1: String,
+    sha256: String,
+}
+
+/// Both digests from one read of the archive, in the hex form `sha1sum`/`sha256sum` print.
+fn checksums(path: &Path) -> Result<Checksums> {
     let mut file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).with_context(|| format!("reading {}", path.display()))?;
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect())
+    let (mut sha1, mut sha256) = (Sha1::new(), Sha256::new());
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let read = std::io::Read::read(&mut file, &mut buffer)
+            .with_context(|| format!("reading {}", path.display()))?;
+        if read == 0 {
+            break;
+        }
+        sha1.update(&buffer[..read]);
+        sha256.update(&buffer[..read]);
+    }
+    Ok(Checksums {
+        sha1: hex(&sha1.finalize()),
+        sha256: hex(&sha256.finalize()),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -134,6 +156,11 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(first.join("a.zip.sha256")).unwrap(),
             format!("{a}  a.zip\n")
+        );
+        let sha1 = hex(&Sha1::digest(std::fs::read(first.join("a.zip")).unwrap()));
+        assert_eq!(
+            std::fs::read_to_string(first.join("a.zip.sha1")).unwrap(),
+            format!("{sha1}  a.zip\n")
         );
         let mut zip = zip::ZipArchive::new(File::open(first.join("a.zip")).unwrap()).unwrap();
         let names: Vec<String> = zip.file_names().map(str::to_owned).collect();

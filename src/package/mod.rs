@@ -1,5 +1,6 @@
 //! `create-grafana-plugin package`: zip `dist/` the way Grafana's signing and catalog expect it,
-//! one archive for every platform and one per platform, each with a SHA-256 checksum file.
+//! one archive for every platform and one per platform, each with SHA-1 and SHA-256 checksum
+//! files, then run the plugin validator's offline checks on the result.
 
 mod archive;
 
@@ -11,6 +12,7 @@ use crate::build::binary::{self, DebugInfo};
 use crate::build::{is_backend_file, DIST};
 use crate::cli::PackageArgs;
 use crate::plugin::{find_root, Manifest};
+use crate::rules::{self, CATALOG_NOTE};
 use crate::target::{self, BuildTarget, TARGETS};
 use crate::{bad_input, interrupt};
 
@@ -60,8 +62,31 @@ pub fn run(args: &PackageArgs) -> Result<()> {
     for archive in &archives {
         written.push(archive.write(&dist, &contents.id, &out)?);
     }
+    report_checks(&written[0].0)?;
     for (path, digest) in written {
         println!("{digest}  {}", path.display());
+    }
+    Ok(())
+}
+
+/// Runs the plugin validator's offline checks on the archive for every platform and says what
+/// they found. The archives stay either way: a private signature or an unsigned install needs
+/// none of them; `validate` exits 1 on errors, for pipelines that want them enforced.
+fn report_checks(archive: &Path) -> Result<()> {
+    let findings = rules::check_archive(archive)?;
+    for finding in &findings.items {
+        eprintln!("{}", finding.line(true));
+    }
+    eprintln!(
+        "validated {}: {} (`create-grafana-plugin validate` exits 1 on errors)",
+        archive.display(),
+        findings.summary()
+    );
+    if findings.has_backend {
+        eprintln!(
+            "{} {CATALOG_NOTE}",
+            console::style("note:").bold().for_stderr()
+        );
     }
     Ok(())
 }

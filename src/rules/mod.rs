@@ -4,8 +4,7 @@
 //! Passes that need the network or the plugin's source code are not here; the ones a Rust
 //! backend can never pass are summed up in [`CATALOG_NOTE`].
 //!
-//! `validate` prints these findings; `package` can call [`check_archive`] or [`check_dir`] on
-//! what it wrote.
+//! `validate` prints these findings; `package` runs [`check_archive`] on what it wrote.
 
 mod backend;
 mod files;
@@ -183,6 +182,20 @@ pub struct Findings {
     pub has_backend: bool,
 }
 
+impl Finding {
+    /// One line: severity (coloured where the stream allows), rule and message.
+    pub fn line(&self, on_stderr: bool) -> String {
+        let label = format!("{:<14}", self.severity.as_str());
+        let label = match self.severity {
+            Severity::Error => console::style(label).red().bold(),
+            Severity::Warning => console::style(label).yellow(),
+            Severity::Recommendation => console::style(label).cyan(),
+        };
+        let label = if on_stderr { label.for_stderr() } else { label };
+        format!("{label} {}/{}: {}", self.rule, self.check, self.message)
+    }
+}
+
 impl Findings {
     pub fn add(&mut self, rule: &Rule, message: impl Into<String>) {
         self.items.push(Finding {
@@ -195,6 +208,17 @@ impl Findings {
 
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// "1 error, 2 warnings, 0 recommendations".
+    pub fn summary(&self) -> String {
+        let counted = |severity: Severity| {
+            let n = self.count(severity);
+            format!("{n} {}{}", severity.as_str(), if n == 1 { "" } else { "s" })
+        };
+        [Severity::Error, Severity::Warning, Severity::Recommendation]
+            .map(counted)
+            .join(", ")
     }
 
     pub fn has_errors(&self) -> bool {

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context, Result};
-use console::style;
 use serde::Serialize;
 
 use crate::bad_input;
@@ -55,6 +54,9 @@ struct Report<'a> {
     findings: &'a [Finding],
     /// Why the catalog refuses the plugin whatever the findings, when it has a backend.
     catalog: Option<&'static str>,
+    /// The counts in words, for the text report.
+    #[serde(skip)]
+    summary: String,
 }
 
 impl<'a> Report<'a> {
@@ -66,6 +68,7 @@ impl<'a> Report<'a> {
             recommendations: findings.count(Severity::Recommendation),
             findings: &findings.items,
             catalog: findings.has_backend.then_some(CATALOG_NOTE),
+            summary: findings.summary(),
         }
     }
 
@@ -77,37 +80,11 @@ impl<'a> Report<'a> {
 
     fn print_text(&self) {
         for finding in self.findings {
-            let label = format!("{:<14}", finding.severity.as_str());
-            let label = match finding.severity {
-                Severity::Error => style(label).red().bold(),
-                Severity::Warning => style(label).yellow(),
-                Severity::Recommendation => style(label).cyan(),
-            };
-            println!(
-                "{label} {}/{}: {}",
-                finding.rule, finding.check, finding.message
-            );
+            println!("{}", finding.line(false));
         }
-        println!(
-            "{}: {} error{}, {} warning{}, {} recommendation{}",
-            self.path,
-            self.errors,
-            plural(self.errors),
-            self.warnings,
-            plural(self.warnings),
-            self.recommendations,
-            plural(self.recommendations)
-        );
+        println!("{}: {}", self.path, self.summary);
         if let Some(note) = self.catalog {
             println!("{note}");
         }
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }

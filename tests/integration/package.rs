@@ -87,7 +87,8 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
         .join(format!("{id}-1.0.0.darwin_amd64.zip"))
         .exists());
 
-    // Each archive has a checksum file in sha256sum's format, and stdout lists them all.
+    // Each archive has checksum files in sha1sum's and sha256sum's format, and stdout lists the
+    // SHA-256 of each.
     let mut names: Vec<String> = fs::read_dir(&artifacts)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -97,10 +98,13 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
         names,
         [
             "acme-wx-datasource-1.0.0.linux_amd64.zip",
+            "acme-wx-datasource-1.0.0.linux_amd64.zip.sha1",
             "acme-wx-datasource-1.0.0.linux_amd64.zip.sha256",
             "acme-wx-datasource-1.0.0.linux_arm64.zip",
+            "acme-wx-datasource-1.0.0.linux_arm64.zip.sha1",
             "acme-wx-datasource-1.0.0.linux_arm64.zip.sha256",
             "acme-wx-datasource-1.0.0.zip",
+            "acme-wx-datasource-1.0.0.zip.sha1",
             "acme-wx-datasource-1.0.0.zip.sha256",
         ]
     );
@@ -112,7 +116,40 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
         let sums = fs::read_to_string(artifacts.join(format!("{zip}.sha256"))).unwrap();
         assert_eq!(sums, format!("{digest}  {zip}\n"));
         assert!(stdout_of(&output).contains(&digest));
+        for tool in ["sha1sum", "sha256sum"] {
+            let extension = tool.trim_end_matches("sum");
+            let checked = std::process::Command::new(tool)
+                .args(["--check", "--strict", &format!("{zip}.{extension}")])
+                .current_dir(&artifacts)
+                .output()
+                .unwrap_or_else(|e| panic!("running {tool}: {e}"));
+            assert!(checked.status.success(), "{tool}: {}", stderr_of(&checked));
+        }
     }
+
+    // The validator's offline checks ran on the archive for every platform: package reports
+    // what `validate` finds (README missing, platforms not built), and the catalog note.
+    let package_said = stderr_of(&output);
+    let validate = scratch
+        .cmd()
+        .args(["validate", "artifacts/acme-wx-datasource-1.0.0.zip"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let findings: Vec<&str> = std::str::from_utf8(&validate.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| line.starts_with("error") || line.starts_with("warning"))
+        .collect();
+    assert!(!findings.is_empty(), "{}", stdout_of(&validate));
+    for finding in findings {
+        assert!(package_said.contains(finding), "{finding}\n{package_said}");
+    }
+    assert!(package_said.contains("validated "), "{package_said}");
+    assert!(
+        package_said.contains("catalog does not accept a backend written in Rust"),
+        "{package_said}"
+    );
 
     // Packaging the same dist/ again gives the same bytes.
     let first = fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap();
