@@ -12,4 +12,5 @@ mod new;
 mod package;
 mod prompts;
 mod properties;
+mod release;
 mod snapshots;
