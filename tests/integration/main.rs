@@ -13,5 +13,6 @@ mod new;
 mod package;
 mod prompts;
 mod properties;
+mod release;
 mod snapshots;
 mod validate;
