@@ -8,8 +8,8 @@ pub fn is_version(text: &str) -> bool {
     let parts: Vec<&str> = core.split('.').collect();
     parts.len() == 3
         && parts.iter().all(|p| is_number(p))
-        && pre.map_or(true, |p| dotted(p, true))
-        && build.map_or(true, |b| dotted(b, false))
+        && pre.is_none_or(|p| dotted(p, true))
+        && build.is_none_or(|b| dotted(b, false))
 }
 
 /// The schema's `info.version` pattern: a version core at the start, or `%VERSION%` at the end
@@ -35,7 +35,7 @@ pub fn schema_range(text: &str) -> bool {
         pattern_version(version, true, true)
     };
     first_ok
-        && second.map_or(true, |s| {
+        && second.is_none_or(|s| {
             let version = strip_operator(s, &["<=", ">=", "<", "=>"]);
             pattern_version(version, false, false)
         })
@@ -80,8 +80,8 @@ fn loose_version(text: &str) -> bool {
             matches!(*p, "x" | "X" | "*")
                 || (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         })
-        && pre.map_or(true, |p| dotted(p, false))
-        && build.map_or(true, |b| dotted(b, false))
+        && pre.is_none_or(|p| dotted(p, false))
+        && build.is_none_or(|b| dotted(b, false))
 }
 
 /// The schema's version shape: digits, then one or two parts of digits, `x` (and `*` where
