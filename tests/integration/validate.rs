@@ -69,6 +69,18 @@ fn built_plugin(scratch: &Scratch) -> PathBuf {
     root
 }
 
+/// [`built_plugin`] after `package`, its archives in artifacts/.
+fn packaged_plugin(scratch: &Scratch) -> PathBuf {
+    let root = built_plugin(scratch);
+    scratch
+        .cmd()
+        .current_dir(&root)
+        .arg("package")
+        .assert()
+        .success();
+    root
+}
+
 /// The files of dist/ as zip entries under `top`: (name, bytes, mode).
 fn entries(dist: &Path, top: &str) -> Vec<Entry> {
     walkdir::WalkDir::new(dist)
@@ -263,13 +275,7 @@ fn the_generated_catalog_readme_is_template_text() {
 #[test]
 fn a_packaged_plugin_passes_with_only_the_catalog_line() {
     let scratch = Scratch::new();
-    let root = built_plugin(&scratch);
-    scratch
-        .cmd()
-        .current_dir(&root)
-        .arg("package")
-        .assert()
-        .success();
+    let root = packaged_plugin(&scratch);
     let zip = root.join("artifacts").join(format!("{ID}-1.0.0.zip"));
     let (code, stdout) = validate(&scratch, &zip);
     assert_eq!(code, Some(0), "{stdout}");
@@ -289,13 +295,7 @@ fn a_packaged_plugin_passes_with_only_the_catalog_line() {
 #[test]
 fn a_one_platform_package_passes_with_a_recommendation() {
     let scratch = Scratch::new();
-    let root = built_plugin(&scratch);
-    scratch
-        .cmd()
-        .current_dir(&root)
-        .arg("package")
-        .assert()
-        .success();
+    let root = packaged_plugin(&scratch);
     let zip = root
         .join("artifacts")
         .join(format!("{ID}-1.0.0.linux_amd64.zip"));
