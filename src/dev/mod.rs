@@ -111,7 +111,7 @@ async fn session(plan: &Plan) -> Result<()> {
         }
     };
     eprintln!(
-        "[dev] watching {}/pkg, Cargo.toml and Cargo.lock; Ctrl-C stops",
+        "[dev] watching {}/pkg, Cargo.toml, Cargo.lock and build.rs; Ctrl-C stops",
         plan.root.display()
     );
     let outcome = cycles(plan, &mut watcher, &mut backend).await;
