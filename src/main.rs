@@ -2,7 +2,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use create_grafana_plugin::error::{exit_code, EXIT_INTERRUPTED};
+use create_grafana_plugin::error::{exit_code, Stopped, EXIT_INTERRUPTED};
 use create_grafana_plugin::{cli::Cli, run};
 
 fn main() -> ExitCode {
@@ -14,7 +14,10 @@ fn main() -> ExitCode {
                 // A prompt hides the cursor; give it back whoever noticed Ctrl-C first.
                 let _ = console::Term::stderr().show_cursor();
             }
-            eprintln!("{} {error:#}", console::style("error:").red().bold());
+            match error.downcast_ref::<Stopped>() {
+                Some(stopped) => eprintln!("{stopped}"),
+                None => eprintln!("{} {error:#}", console::style("error:").red().bold()),
+            }
             ExitCode::from(code)
         }
     }

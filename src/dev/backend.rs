@@ -16,6 +16,23 @@ use crate::target::BuildTarget;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What a cycle's timing counts from.
+#[derive(Clone, Copy, Debug)]
+pub enum Cause {
+    /// `dev` starting: the first build, which no save asked for.
+    Start(Instant),
+    /// A save, when the watcher first saw it.
+    Save(Instant),
+}
+
+impl Cause {
+    pub fn since(self) -> Instant {
+        match self {
+            Cause::Start(at) | Cause::Save(at) => at,
+        }
+    }
+}
+
 pub enum Deployment {
     Local(Box<Backend>),
     Container(Container),
@@ -23,10 +40,10 @@ pub enum Deployment {
 
 impl Deployment {
     /// Puts the executable cargo built to work and reports the cycle's timing.
-    pub async fn deploy(&mut self, exe: &Path, seen: Instant, build_took: Duration) {
+    pub async fn deploy(&mut self, exe: &Path, cause: Cause, build_took: Duration) {
         match self {
-            Deployment::Local(backend) => backend.replace(exe, seen, build_took).await,
-            Deployment::Container(container) => container.replace(exe, build_took),
+            Deployment::Local(backend) => backend.replace(exe, cause, build_took).await,
+            Deployment::Container(container) => container.replace(exe, cause, build_took),
         }
     }
 
@@ -56,7 +73,7 @@ impl Backend {
         })
     }
 
-    async fn replace(&mut self, exe: &Path, seen: Instant, build_took: Duration) {
+    async fn replace(&mut self, exe: &Path, cause: Cause, build_took: Duration) {
         self.stop().await;
         let (mut running, stdout) = match launch::spawn(exe, Output::echoing("[backend] ")) {
             Ok(spawned) => spawned,
@@ -75,10 +92,8 @@ impl Backend {
         match answer {
             Ok((address, message)) => eprintln!(
                 "[dev] backend answering on {address} (pid {pid}): CheckHealth OK: {message}\n\
-                 [dev] save → built {:.1} s → answering {:.1} s later ({:.1} s in all)",
-                build_took.as_secs_f64(),
-                (seen.elapsed() - build_took).as_secs_f64(),
-                seen.elapsed().as_secs_f64()
+                 [dev] {}",
+                timing(cause, build_took)
             ),
             Err(problem) => {
                 eprintln!("[dev] the new backend (pid {pid}) does not answer: {problem}")
@@ -91,6 +106,21 @@ impl Backend {
         if let Some(mut running) = self.running.take() {
             running.stop().await;
         }
+    }
+}
+
+/// "save → built 1.2 s → answering 0.1 s later (1.3 s in all)"; the first cycle had no save.
+fn timing(cause: Cause, build_took: Duration) -> String {
+    let all = cause.since().elapsed();
+    let steps = format!(
+        "built {:.1} s → answering {:.1} s later ({:.1} s in all)",
+        build_took.as_secs_f64(),
+        all.saturating_sub(build_took).as_secs_f64(),
+        all.as_secs_f64()
+    );
+    match cause {
+        Cause::Start(_) => format!("first build: {steps}"),
+        Cause::Save(_) => format!("save → {steps}"),
     }
 }
 
@@ -124,17 +154,23 @@ impl Container {
         }
     }
 
-    fn replace(&mut self, exe: &Path, build_took: Duration) {
+    fn replace(&mut self, exe: &Path, cause: Cause, build_took: Duration) {
         if let Err(error) = install(exe, &self.file) {
             eprintln!("[dev] {error:#}");
             return;
         }
         let shown = self.file.strip_prefix(&self.root).unwrap_or(&self.file);
-        eprintln!(
-            "[dev] {} updated, {:.1} s after the save",
-            shown.display(),
-            build_took.as_secs_f64()
-        );
+        let took = build_took.as_secs_f64();
+        match cause {
+            Cause::Start(_) => eprintln!(
+                "[dev] {} updated by the first build, {took:.1} s",
+                shown.display()
+            ),
+            Cause::Save(_) => eprintln!(
+                "[dev] {} updated, {took:.1} s after the save",
+                shown.display()
+            ),
+        }
         match self.restart_in_container() {
             true => eprintln!(
                 "[dev] stopped the old backend in Grafana's container; Grafana starts the new one"

@@ -5,7 +5,7 @@ mod backend;
 mod children;
 mod watch;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -14,14 +14,14 @@ use crate::build::progress::is_status;
 use crate::build::{self as build_cmd, Recipe};
 use crate::cargo::{self, Event};
 use crate::cli::{DevArgs, DevTarget};
-use crate::error::Interrupted;
+use crate::error::{Interrupted, Stopped};
 use crate::plugin::{find_root, Manifest};
 use crate::target::{BuildTarget, Os};
 use crate::{bad_input, interrupt};
 
-use backend::{Backend, Deployment};
+use backend::{Backend, Cause, Deployment};
 use children::Frontend;
-use watch::Watcher;
+use watch::{Inputs, Watcher};
 
 /// Everything `dev` will do, resolved from the arguments before anything runs.
 struct Plan {
@@ -111,32 +111,52 @@ async fn session(plan: &Plan) -> Result<()> {
         }
     };
     eprintln!(
-        "[dev] watching {}/pkg, Cargo.toml and Cargo.lock; Ctrl-C stops",
+        "[dev] watching {}/pkg, Cargo.toml, Cargo.lock and build.rs; Ctrl-C stops",
         plan.root.display()
     );
-    let mut seen = Instant::now();
-    loop {
-        if let Some(built) = build(plan, seen).await? {
-            backend.deploy(&built.path, seen, built.took).await;
-        }
-        watcher.discard_pending();
-        let change = tokio::select! {
-            change = watcher.next() => change,
-            () = interrupt::pressed() => None,
-        };
-        match change {
-            Some(change) => {
-                seen = change.seen;
-                eprintln!("[dev] changed: {}", shown(&plan.root, &change.paths));
-            }
-            None => break,
-        }
-    }
+    let outcome = cycles(plan, &mut watcher, &mut backend).await;
     backend.stop().await;
     if let Some(frontend) = frontend.as_mut() {
         frontend.stop();
     }
-    Err(anyhow::Error::new(Interrupted).context("dev stopped; no process it started is left"))
+    match outcome {
+        Err(error) if !error.chain().any(|e| e.is::<Interrupted>()) => Err(error),
+        _ => Err(anyhow::Error::new(Stopped(
+            "[dev] stopped; no process it started is left".to_owned(),
+        ))),
+    }
+}
+
+/// Builds once, then again whenever the inputs' content differs from what the last build saw,
+/// until Ctrl-C. A failed build counts as built: the same broken bytes are not built again.
+async fn cycles(plan: &Plan, watcher: &mut Watcher, backend: &mut Deployment) -> Result<()> {
+    let mut last_built: Option<Inputs> = None;
+    let mut seen: Option<Instant> = None;
+    loop {
+        seen = seen.or(watcher.drain());
+        let inputs = Inputs::read(&plan.root)?;
+        let cause = match &last_built {
+            None => Cause::Start(Instant::now()),
+            Some(built) => {
+                let changed = inputs.changed_since(built);
+                if changed.is_empty() {
+                    let woke = tokio::select! {
+                        seen = watcher.next() => seen,
+                        () = interrupt::pressed() => return Ok(()),
+                    };
+                    seen = Some(woke.context("the file watcher stopped")?);
+                    continue;
+                }
+                eprintln!("[dev] changed: {}", shown(&changed));
+                Cause::Save(seen.take().unwrap_or_else(Instant::now))
+            }
+        };
+        let built = build(plan, cause.since()).await?;
+        last_built = Some(inputs.built(&Inputs::read(&plan.root)?));
+        if let Some(built) = built {
+            backend.deploy(&built.path, cause, built.took).await;
+        }
+    }
 }
 
 struct Built {
@@ -185,10 +205,7 @@ async fn build(plan: &Plan, seen: Instant) -> Result<Option<Built>> {
     }
 }
 
-fn shown(root: &Path, paths: &[PathBuf]) -> String {
-    let names: Vec<String> = paths
-        .iter()
-        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-        .collect();
+fn shown(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     names.join(", ")
 }

@@ -1,6 +1,7 @@
 //! `dev --local` end to end on a generated data source: a save gets a new process answering with
 //! the new code, a broken save keeps the old one answering, and Ctrl-C leaves nothing running.
-//! Also: the docker-compose files of every kind are valid Compose.
+//! Only a change of content builds: not reading files, not rewriting the same bytes, not cargo's
+//! own reads during a build. Also: the docker-compose files of every kind are valid Compose.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -53,6 +54,39 @@ impl Lines {
             .collect()
     }
 
+    /// Every line up to and including the first with `needle`.
+    pub fn until(&self, needle: &str, within: Duration) -> Vec<String> {
+        let deadline = Instant::now() + within;
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let Ok(line) = self.0.recv_timeout(left) else {
+                break;
+            };
+            let found = line.contains(needle);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
+        panic!(
+            "no line with `{needle}` within {within:?}; dev said:\n{}",
+            seen.join("\n")
+        );
+    }
+
+    /// Every line dev writes during `span`, or until it ends.
+    pub fn during(&self, span: Duration) -> Vec<String> {
+        let deadline = Instant::now() + span;
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.0.recv_timeout(left) {
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        seen
+    }
+
     pub fn wait_for(&self, needle: &str, within: Duration) -> String {
         let deadline = Instant::now() + within;
         let mut seen = Vec::new();
@@ -70,8 +104,13 @@ impl Lines {
     }
 }
 
-/// `(pid, address)` from dev's "backend answering on ADDRESS (pid PID)" line.
-fn answering(line: &str) -> (u32, String) {
+/// `(pid, address)` from the last of dev's "backend answering on ADDRESS (pid PID)" lines.
+fn answering(lines: &[String]) -> (u32, String) {
+    let line = lines
+        .iter()
+        .rev()
+        .find(|line| line.contains("answering on "))
+        .unwrap_or_else(|| panic!("no backend answering: {lines:?}"));
     let address = line
         .split("answering on ")
         .nth(1)
@@ -116,6 +155,74 @@ fn alive(pid: u32) -> bool {
             .contains(") Z ")
 }
 
+/// How many builds `lines` show starting after the first: dev names the changed files before each.
+fn rebuilds(lines: &[String]) -> usize {
+    lines
+        .iter()
+        .filter(|line| line.starts_with("[dev] changed:"))
+        .count()
+}
+
+/// How many builds `lines` show ending: in a new backend, or in a failure.
+fn builds_done(lines: &[String]) -> usize {
+    let ends = [
+        "[dev] backend answering",
+        "[dev] the new backend",
+        "[dev] could not start",
+        "[dev] build failed",
+    ];
+    lines
+        .iter()
+        .filter(|line| ends.iter().any(|end| line.starts_with(end)))
+        .count()
+}
+
+/// Ctrl-C: exit 130 with a plain stop line (no `error:`), and nothing left running in `root`.
+fn stop_cleanly(mut child: std::process::Child, lines: &Lines, root: &Path) {
+    assert_eq!(interrupt(&mut child), Some(130));
+    let last = lines.during(Duration::from_secs(30));
+    assert!(
+        last.iter()
+            .any(|l| l == "[dev] stopped; no process it started is left"),
+        "{last:?}"
+    );
+    assert!(!last.iter().any(|l| l.contains("error:")), "{last:?}");
+    let leftovers = processes_in(root);
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// What editors, cargo and rust-analyzer do all the time: read every input, again and again.
+struct Reader(std::process::Child);
+
+impl Reader {
+    fn start(root: &Path) -> Self {
+        let script = "while :; do find \"$0/pkg\" \"$0/Cargo.toml\" \"$0/Cargo.lock\" -type f \
+                      -exec cat {} + >/dev/null; sleep 0.05; done";
+        // Its working directory is elsewhere, so it does not count as a process dev left.
+        let child = Command::new("sh")
+            .args(["-c", script])
+            .arg(root)
+            .current_dir(std::env::temp_dir())
+            .spawn()
+            .unwrap();
+        Self(child)
+    }
+}
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Saves `text` as editors do that write a temporary file and rename it over the original.
+fn save_by_rename(path: &Path, text: &str) {
+    let temporary = path.with_extension("rs.tmp~");
+    fs::write(&temporary, text).unwrap();
+    fs::rename(&temporary, path).unwrap();
+}
+
 /// `dev` with `args` in `root`, its stderr echoed and readable line by line.
 pub fn spawn_dev(scratch: &Scratch, root: &Path, args: &[&str]) -> (std::process::Child, Lines) {
     let mut child = scratch
@@ -144,22 +251,41 @@ pub fn spawn_dev(scratch: &Scratch, root: &Path, args: &[&str]) -> (std::process
 fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "devloop", "acme");
-    let (mut child, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let (child, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
     // The first build may compile grafana-plugin-sdk from scratch.
-    let first = lines.wait_for("CheckHealth OK", Duration::from_secs(900));
+    let first = lines.until(" s in all)", Duration::from_secs(900));
     let (first_pid, _) = answering(&first);
 
+    // The same bytes again, in place and by rename, are no change.
     let plugin = root.join("pkg/plugin.rs");
     let source = fs::read_to_string(&plugin).unwrap();
+    fs::write(&plugin, &source).unwrap();
+    save_by_rename(&plugin, &source);
+    let quiet = lines.during(Duration::from_secs(5));
+    assert_eq!(rebuilds(&quiet), 0, "{quiet:?}");
+
     fs::write(
         &plugin,
         source.replace("Data source is working", "Dev loop works"),
     )
     .unwrap();
-    let second = lines.wait_for("CheckHealth OK: Dev loop works", Duration::from_secs(180));
-    let (second_pid, second_address) = answering(&second);
+    let second = lines.until("CheckHealth OK: Dev loop works", Duration::from_secs(180));
+    assert_eq!(rebuilds(&second), 1, "{second:?}");
+    lines.wait_for("[dev] save → built ", Duration::from_secs(10));
+    let (second_pid, _) = answering(&second);
     assert_ne!(first_pid, second_pid, "no new process");
     assert!(!alive(first_pid), "the old backend {first_pid} still runs");
+
+    save_by_rename(
+        &plugin,
+        &source.replace("Data source is working", "Renamed into place"),
+    );
+    let third = lines.until(
+        "CheckHealth OK: Renamed into place",
+        Duration::from_secs(180),
+    );
+    assert_eq!(rebuilds(&third), 1, "{third:?}");
+    let (third_pid, third_address) = answering(&third);
 
     let edited = fs::read_to_string(&plugin).unwrap();
     fs::write(
@@ -172,16 +298,56 @@ fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
         "the previous backend keeps running",
         Duration::from_secs(60),
     );
-    assert!(alive(second_pid));
+    assert!(alive(third_pid));
+    assert!(answers(&third_address), "the old backend stopped answering");
+
+    // No save started the first cycle.
     assert!(
-        answers(&second_address),
-        "the old backend stopped answering"
+        first
+            .iter()
+            .any(|l| l.starts_with("[dev] first build: built ")),
+        "{first:?}"
+    );
+    stop_cleanly(child, &lines, &root);
+    assert!(!alive(third_pid), "backend {third_pid} outlived dev");
+}
+
+/// Reads are no saves: with a process reading every input all the time, an idle dev builds
+/// nothing after its first build, and a broken save (which cargo reads while it fails) builds
+/// exactly once.
+#[test]
+fn dev_local_ignores_reads_and_builds_a_broken_save_once() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "devquiet", "acme");
+    let (child, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let first = lines.until(" s in all)", Duration::from_secs(900));
+    let (pid, address) = answering(&first);
+
+    let reader = Reader::start(&root);
+    let idle = lines.during(Duration::from_secs(20));
+    assert_eq!(
+        (rebuilds(&idle), builds_done(&idle)),
+        (0, 0),
+        "builds while nothing changed: {idle:?}"
     );
 
-    assert_eq!(interrupt(&mut child), Some(130));
-    assert!(!alive(second_pid), "backend {second_pid} outlived dev");
-    let leftovers = processes_in(&root);
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let plugin = root.join("pkg/plugin.rs");
+    let source = fs::read_to_string(&plugin).unwrap();
+    fs::write(&plugin, format!("{source}\nfn broken( {{\n")).unwrap();
+    // Generous: other builds may hold the shared target directory's lock.
+    let failed = lines.until("[dev] build failed", Duration::from_secs(600));
+    assert_eq!(rebuilds(&failed), 1, "{failed:?}");
+    let after = lines.during(Duration::from_secs(20));
+    assert_eq!(
+        (rebuilds(&after), builds_done(&after)),
+        (0, 0),
+        "builds after one broken save: {after:?}"
+    );
+    assert!(alive(pid), "the previous backend {pid} stopped");
+    assert!(answers(&address), "the previous backend stopped answering");
+    drop(reader);
+
+    stop_cleanly(child, &lines, &root);
 }
 
 #[test]
@@ -254,10 +420,10 @@ fn compose_files_are_valid_compose_for_every_kind() {
 fn dev_for_the_container_installs_the_linux_binary_into_dist() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "devbox", "acme");
-    let (mut child, lines) = spawn_dev(&scratch, &root, &["--no-frontend"]);
+    let (child, lines) = spawn_dev(&scratch, &root, &["--no-frontend"]);
     let found = lines.wait_for_each(
         &[
-            "dist/gpx_devbox_linux_amd64 updated",
+            "dist/gpx_devbox_linux_amd64 updated by the first build",
             "no docker compose project is running",
         ],
         Duration::from_secs(900),
@@ -280,7 +446,5 @@ fn dev_for_the_container_installs_the_linux_binary_into_dist() {
         fs::metadata(&exe).unwrap().permissions().mode() & 0o111,
         0o111
     );
-    assert_eq!(interrupt(&mut child), Some(130));
-    let leftovers = processes_in(&root);
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    stop_cleanly(child, &lines, &root);
 }
