@@ -431,22 +431,20 @@ fn gdb_stops_in_the_query_handler_of_the_backend_dev_started_and_reads_the_ref_i
         "[profile.dev.package.acme-gdbloop-datasource]\ndebug = \"full\"\n",
     )
     .unwrap();
-    // Read before dev watches pkg/: dev takes any event there, opening a file included, for a
-    // save, and would restart the backend. For the same reason gdb is pointed away from the
-    // sources below; it still reports the file and line it stopped at, from the debug info.
+    let (dev, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let mut dev = Stopped(dev);
+    let ready = lines.wait_for("CheckHealth OK", Duration::from_secs(900));
+    let (pid, address) = answering(&ready);
+    // Read while dev watches, as an editor and gdb do: reading must not restart the backend
+    // the debugger is attached to.
     let source = fs::read_to_string(root.join("pkg/query.rs")).unwrap();
     let line = 1 + source
         .lines()
         .position(|l| l.contains("let frame = build_frame("))
         .expect("the query handler builds a frame");
-    let (dev, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
-    let mut dev = Stopped(dev);
-    let ready = lines.wait_for("CheckHealth OK", Duration::from_secs(900));
-    let (pid, address) = answering(&ready);
 
-    let elsewhere = format!("set substitute-path {} /nonexistent", root.display());
     let mut gdb = Command::new(rust_gdb)
-        .args(["--batch", "-p", &pid.to_string(), "-ex", &elsewhere])
+        .args(["--batch", "-p", &pid.to_string()])
         .args(["-ex", &format!("break query.rs:{line}"), "-ex", "continue"])
         .args(["-ex", "print ref_id", "-ex", "detach"])
         .stdin(Stdio::null())
@@ -495,6 +493,15 @@ fn gdb_stops_in_the_query_handler_of_the_backend_dev_started_and_reads_the_ref_i
         "gdb did not read ref_id:\n{said}\n{errors}"
     );
     assert!(response.responses["GDB7"].error.is_empty(), "{response:?}");
+    // gdb read pkg/query.rs to show the line it stopped at; dev took that for nothing.
+    let meanwhile = lines.during(Duration::from_secs(2));
+    assert!(
+        !meanwhile
+            .iter()
+            .any(|l| l.contains("changed:") || l.contains("[build]")),
+        "dev rebuilt while gdb read the sources:\n{}",
+        meanwhile.join("\n")
+    );
     assert_eq!(interrupt(&mut dev.0), Some(130));
 }
 
