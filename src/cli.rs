@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::grafana::settings::{json_object, JsonData, SecureSetting};
 use crate::plugin::PluginKind;
 
 #[derive(Debug, Parser)]
@@ -281,69 +282,6 @@ pub enum DevTarget {
     Linux,
     /// This machine, with cargo's default target
     Host,
-}
-
-/// `--json-data`: the JSON object itself, or the file to read it from when the build starts.
-#[derive(Clone, Debug, PartialEq)]
-pub enum JsonData {
-    Inline(serde_json::Value),
-    /// Read (and checked) when the command resolves its plan, before anything is built.
-    File(PathBuf),
-}
-
-impl JsonData {
-    fn parse(text: &str) -> Result<Self, String> {
-        match text.strip_prefix('@') {
-            Some("") => {
-                Err("@ needs a file name after it\n  help: e.g. --json-data @settings.json".into())
-            }
-            Some(path) => Ok(Self::File(PathBuf::from(path))),
-            None => json_object(text, "--json-data '{\"path\":\"/api\"}'").map(Self::Inline),
-        }
-    }
-}
-
-/// One `--secure KEY=VALUE`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecureSetting {
-    pub key: String,
-    pub value: String,
-}
-
-impl SecureSetting {
-    fn parse(text: &str) -> Result<Self, String> {
-        match text.split_once('=') {
-            Some((key, value)) if !key.is_empty() => Ok(Self {
-                key: key.to_owned(),
-                value: value.to_owned(),
-            }),
-            _ => Err("not KEY=VALUE\n  help: e.g. --secure apiKey=secret".into()),
-        }
-    }
-}
-
-/// Grafana's jsonData and query models are JSON objects; `example` shows one in the help line.
-pub fn json_object(text: &str, example: &str) -> Result<serde_json::Value, String> {
-    let help = format!("  help: give a JSON object, quoted for the shell, e.g. {example}");
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(value @ serde_json::Value::Object(_)) => Ok(value),
-        Ok(other) => Err(format!(
-            "a JSON object {{…}} is needed, not {}\n{help}",
-            json_kind(&other)
-        )),
-        Err(error) => Err(format!("not valid JSON: {error}\n{help}")),
-    }
-}
-
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 fn query_model(text: &str) -> Result<serde_json::Value, String> {

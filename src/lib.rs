@@ -3,13 +3,14 @@
 //! The binary is a thin shell around [`run`]; the commands live in their own modules.
 
 pub mod build;
-pub mod cargo;
 pub mod check;
 pub mod cli;
 pub mod dev;
 pub mod error;
+pub mod grafana;
 pub mod interrupt;
 pub mod new;
+pub mod npm;
 pub mod package;
 pub mod parallel;
 pub mod plugin;
@@ -17,6 +18,7 @@ pub mod process;
 pub mod rules;
 pub mod source_date;
 pub mod target;
+pub mod toolchain;
 pub mod ui;
 pub mod validate;
 

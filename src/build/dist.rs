@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::plugin::MANIFEST_PATH;
-use crate::target::TARGETS;
-
-pub const DIST: &str = "dist";
+use crate::plugin::{DIST, MANIFEST_PATH};
 
 pub struct Staging {
     path: PathBuf,
@@ -136,11 +133,6 @@ impl Drop for Staging {
     }
 }
 
-/// The names under which Grafana looks for `executable` on each platform.
-pub fn is_backend_file(executable: &str) -> impl Fn(&str) -> bool + '_ {
-    move |name: &str| TARGETS.iter().any(|t| t.file_name(executable) == name)
-}
-
 /// `%VERSION%`, `%TODAY%` and `%PLUGIN_ID%`, as create-plugin's build fills them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Placeholders {
@@ -217,6 +209,7 @@ fn set_executable(_: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::is_backend_file;
 
     fn placeholders() -> Placeholders {
         Placeholders {
@@ -234,16 +227,6 @@ mod tests {
             placeholders().apply(text),
             r#"{"version": "1.2.3", "updated": "2026-11-23", "x": "acme-wx-datasource/1.2.3"}"#
         );
-    }
-
-    #[test]
-    fn backend_files_are_recognised_by_grafana_names_only() {
-        let ours = is_backend_file("gpx_wx");
-        assert!(ours("gpx_wx_linux_amd64"));
-        assert!(ours("gpx_wx_windows_amd64.exe"));
-        assert!(!ours("gpx_wx_linux_amd64.exe"));
-        assert!(!ours("module.js"));
-        assert!(!ours("gpx_other_linux_amd64"));
     }
 
     fn tree(root: &Path) -> Vec<String> {

@@ -1,10 +1,6 @@
 //! `create-grafana-plugin check`: start a backend exactly as Grafana does and prove it answers.
 
-pub(crate) mod client;
-mod handshake;
-pub(crate) mod launch;
 mod report;
-pub(crate) mod settings;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -12,10 +8,12 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 
 use crate::cli::CheckArgs;
+use crate::interrupt;
 use crate::plugin::{find_root, Manifest};
-use crate::{cargo, interrupt};
+use crate::toolchain::cargo;
 
-use client::Target;
+use crate::grafana::client::{self, Target};
+use crate::grafana::{launch, settings};
 use report::{Needed, Report};
 
 /// After a plugin acknowledges Shutdown, go-plugin (in Grafana) gives it this long to exit before

@@ -7,11 +7,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::build::DIST;
-use crate::check::client::{self, Target};
-use crate::check::launch::{self, Output, Running};
-use crate::check::settings;
-use crate::plugin::Manifest;
+use crate::grafana::client::{self, Target};
+use crate::grafana::launch::{self, Output, Running};
+use crate::grafana::settings;
+use crate::plugin::{Manifest, DIST};
 use crate::target::BuildTarget;
 
 const TIMEOUT: Duration = Duration::from_secs(10);

@@ -23,8 +23,10 @@ pub struct Answers {
 /// Resolves the answers. `prompter` is `None` when we may not ask (no terminal, or `--yes`).
 pub fn resolve(args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Result<Answers> {
     // Flags are checked before any question, so a typo fails fast instead of after three prompts.
-    let name = args.name.as_deref().map(PluginName::name).transpose()?;
-    let org = args.org.as_deref().map(PluginName::org).transpose()?;
+    let name = args.name.as_deref().map(PluginName::name).transpose();
+    let name = name.map_err(|error| bad_input!("{error}"))?;
+    let org = args.org.as_deref().map(PluginName::org).transpose();
+    let org = org.map_err(|error| bad_input!("{error}"))?;
     if let (Some(PluginKind::Panel), Some(true)) = (args.kind, args.backend_choice()) {
         return Err(bad_input!(
             "a panel plugin cannot have a backend: Grafana runs backends only for apps and data \

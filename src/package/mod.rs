@@ -8,12 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::build::binary::{self, DebugInfo};
-use crate::build::{is_backend_file, DIST};
 use crate::cli::PackageArgs;
-use crate::plugin::{find_root, Manifest};
+use crate::plugin::{find_root, is_backend_file, Manifest, DIST};
 use crate::rules::{self, CATALOG_NOTE};
 use crate::target::{self, BuildTarget, TARGETS};
+use crate::toolchain::binary::{self, DebugInfo};
 use crate::{bad_input, interrupt};
 
 use archive::Archive;

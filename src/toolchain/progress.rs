@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cargo::Event;
+use super::cargo::Event;
 
 /// cargo's status verbs (right-aligned, as in `   Compiling serde v1`): the bar already says this.
 const STATUS_VERBS: &[&str] = &[
