@@ -16,6 +16,7 @@ pub mod parallel;
 pub mod plugin;
 pub mod process;
 pub mod rules;
+pub mod scaffold;
 pub mod source_date;
 pub mod target;
 pub mod toolchain;

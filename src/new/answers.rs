@@ -4,11 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::report::shell_quote;
 use crate::bad_input;
 use crate::cli::NewArgs;
 use crate::plugin::{PluginId, PluginKind, PluginName};
-use crate::ui::Prompter;
+use crate::ui::{shell_quote, Prompter};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answers {

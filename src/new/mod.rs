@@ -3,32 +3,30 @@
 mod answers;
 mod git;
 mod plan;
-mod render;
 mod report;
-mod write;
 
 pub use answers::{resolve, Answers};
-pub use plan::{plan, Plan, PlannedFile, RECORD_PATH};
-pub(crate) use write::writable;
+pub use plan::{plan, RECORD_PATH};
 
 use anyhow::Result;
 
 use crate::cli::NewArgs;
+use crate::scaffold::write;
 use crate::ui::{self, TerminalPrompter};
 
 pub fn run(args: &NewArgs) -> Result<()> {
     // An explicit directory is checked before any question is asked.
     if let Some(dir) = &args.dir {
-        write::check_target(dir, args.force)?;
+        write::check_destination(dir, args.force)?;
     }
     let mut prompter = TerminalPrompter::new();
     let interactive = ui::can_prompt() && !args.yes;
     let answers = resolve(args, interactive.then_some(&mut prompter as _))?;
-    let target = write::check_target(&answers.dir, args.force)?;
+    let destination = write::check_destination(&answers.dir, args.force)?;
     let plan = plan(&answers)?;
     let outcome = match args.dry_run {
-        true => write::preview(&plan, target),
-        false => write::write(&plan, target)?,
+        true => write::preview(&plan, destination),
+        false => write::write(&plan, destination)?,
     };
     let git = match args.dry_run || args.no_git {
         true => git::Init::Skipped,

@@ -106,7 +106,7 @@ fn require_out_dir(out: &Path) -> Result<()> {
             existing.display()
         ));
     }
-    crate::new::writable(existing).map_err(|error| {
+    crate::scaffold::write::writable(existing).map_err(|error| {
         bad_input!(
             "cannot write the archives to {}: {} is not writable ({error})\n  help: choose a \
              directory you can write to with --out, or change its permissions",

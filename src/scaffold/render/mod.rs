@@ -10,7 +10,7 @@ use handlebars::{
 use include_dir::{include_dir, Dir, File};
 use serde_json::Value;
 
-use super::plan::PlannedFile;
+use super::PlannedFile;
 use crate::parallel;
 
 mod fold;
