@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::grafana::settings::{json_object, JsonData, SecureSetting};
 use crate::plugin::PluginKind;
+use crate::target;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -116,14 +117,28 @@ pub struct NewArgs {
     pub verbose: bool,
 }
 
+/// The plugin `build`, `check`, `dev` and `package` work on.
+#[derive(Debug, Args)]
+pub struct PluginDir {
+    /// Plugin directory, or any directory inside it [default: .]
+    pub dir: Option<PathBuf>,
+}
+
+impl PluginDir {
+    /// Where to start looking for the plugin's root.
+    pub fn start(&self) -> PathBuf {
+        self.dir.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "Exit status is 0 only when the handshake is valid, CheckHealth is OK and every \
 requested call succeeds.\nExample: create-grafana-plugin check --query '{\"queryText\":\"x\"}' --resource ping"
 )]
 pub struct CheckArgs {
-    /// Plugin directory, or any directory inside it [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Run this executable instead of building the backend with cargo
     #[arg(long, value_name = "PATH", help_heading = "Backend")]
@@ -189,12 +204,14 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Targets: linux, linux-arm64, linux-arm, darwin, darwin-arm64, windows, \
-all.\nExample: create-grafana-plugin build --target linux --target darwin-arm64"
+    after_help = format!(
+        "Targets: {}.\nExample: create-grafana-plugin build --target linux --target darwin-arm64",
+        target::names()
+    )
 )]
 pub struct BuildArgs {
-    /// Plugin directory, or any directory inside it [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Platform to build the backend for (repeatable) [default: this machine]
     #[arg(
@@ -236,8 +253,8 @@ pub struct BuildArgs {
 .sha1 and a .sha256 file, then runs validate's checks on the result.\nExample: create-grafana-plugin build --target all && create-grafana-plugin package"
 )]
 pub struct PackageArgs {
-    /// Plugin directory, or any directory inside it [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Platform whose executable must be included (repeatable) [default: those in dist/]
     #[arg(short, long = "target", value_name = "TARGET", value_parser = target_name)]
@@ -259,8 +276,8 @@ pub struct PackageArgs {
 `docker compose up` starts.\nExample: create-grafana-plugin dev --local --no-frontend"
 )]
 pub struct DevArgs {
-    /// Plugin directory, or any directory inside it [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Run the backend here, started as Grafana starts it, and show its CheckHealth after each build
     #[arg(long)]
@@ -328,7 +345,7 @@ fn jobs(text: &str) -> Result<u32, String> {
 
 /// A name from the target table (or `all`), checked before the command looks for a plugin.
 fn target_name(text: &str) -> Result<String, String> {
-    crate::target::resolve(&[text.to_owned()])
+    target::resolve(&[text.to_owned()])
         .map(|_| text.trim().to_ascii_lowercase())
         .map_err(|error| error.to_string())
 }
@@ -368,6 +385,19 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn build_help_names_the_targets_of_the_table() {
+        let mut cli = Cli::command();
+        let build = cli.find_subcommand_mut("build").expect("build");
+        let help = build.render_long_help().to_string();
+        let line = help
+            .lines()
+            .find(|l| l.starts_with("Targets: "))
+            .expect(&help);
+        let names: Vec<&str> = target::TARGETS.iter().map(|t| t.name).collect();
+        assert_eq!(line, format!("Targets: {}, all.", names.join(", ")));
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
 }
 
 fn resolve(args: &BuildArgs) -> Result<Plan> {
-    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
     let targets = match (manifest.backend, args.targets.is_empty()) {

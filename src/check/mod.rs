@@ -12,7 +12,7 @@ use crate::interrupt;
 use crate::plugin::{find_root, Manifest};
 use crate::toolchain::cargo;
 
-use crate::grafana::client::{self, Target};
+use crate::grafana::client::{self, Instance};
 use crate::grafana::{launch, settings};
 use report::{Needed, Report};
 
@@ -23,7 +23,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// Everything the check needs, resolved from the arguments before anything runs.
 struct Plan {
     exe: PathBuf,
-    target: Target,
+    instance: Instance,
     query: Option<serde_json::Value>,
     resource: Option<String>,
     timeout: Duration,
@@ -48,7 +48,7 @@ pub fn run(args: &CheckArgs) -> Result<()> {
 /// Settles every argument and setting first: nothing is built or started before the last of
 /// them is known to be good.
 fn resolve(args: &CheckArgs) -> Result<Plan> {
-    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let start = args.plugin.start();
     // With --exe the plugin directory is optional: a bare executable can be checked too.
     let root = match (&args.exe, find_root(&start)) {
         (_, Ok(root)) => Some(root),
@@ -83,7 +83,7 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
     };
     Ok(Plan {
         exe,
-        target: Target {
+        instance: Instance {
             plugin_id,
             plugin_type,
             settings,
@@ -96,9 +96,9 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
 
 async fn execute(plan: &Plan) -> Result<Report> {
     let mut report = Report::new(
-        plan.target.plugin_id.clone(),
+        plan.instance.plugin_id.clone(),
         plan.exe.display().to_string(),
-        plan.target.settings.source.clone(),
+        plan.instance.settings.source.clone(),
     );
     let started = Instant::now();
     let (mut running, stdout) = match launch::spawn(&plan.exe, launch::Output::default()) {
@@ -190,7 +190,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
             return false;
         }
     };
-    let target = &plan.target;
+    let instance = &plan.instance;
     step(
         report,
         "grpc health",
@@ -204,7 +204,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
         "CheckHealth",
         Needed::Required,
         plan.timeout,
-        client::check_health(channel.clone(), target),
+        client::check_health(channel.clone(), instance),
     )
     .await;
     if let Some(query) = &plan.query {
@@ -213,7 +213,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
             "QueryData",
             Needed::Required,
             plan.timeout,
-            client::query_data(channel.clone(), target, query),
+            client::query_data(channel.clone(), instance, query),
         )
         .await;
     }
@@ -223,7 +223,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
             "CallResource",
             Needed::Required,
             plan.timeout,
-            client::call_resource(channel.clone(), target, path),
+            client::call_resource(channel.clone(), instance, path),
         )
         .await;
     }
@@ -232,7 +232,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
         "CollectMetrics",
         Needed::Advisory,
         plan.timeout,
-        client::collect_metrics(channel.clone(), target),
+        client::collect_metrics(channel.clone(), instance),
     )
     .await;
     // Measured after serving every call, before Shutdown: what the plugin holds while idle.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::grafana::client::{self, Target};
+use crate::grafana::client::{self, Instance};
 use crate::grafana::launch::{self, Output, Running};
 use crate::grafana::settings;
 use crate::plugin::{Manifest, DIST};
@@ -55,7 +55,7 @@ impl Deployment {
 
 /// The backend as a local process, started the way Grafana starts it.
 pub struct Backend {
-    target: Target,
+    instance: Instance,
     running: Option<Running>,
 }
 
@@ -63,7 +63,7 @@ impl Backend {
     pub fn new(root: &Path, manifest: &Manifest) -> Result<Self> {
         let settings = settings::resolve(Some((root, &manifest.id)), None, &[])?;
         Ok(Self {
-            target: Target {
+            instance: Instance {
                 plugin_id: manifest.id.clone(),
                 plugin_type: manifest.plugin_type.clone(),
                 settings,
@@ -83,7 +83,7 @@ impl Backend {
         };
         let pid = running.pid().unwrap_or_default();
         let answer = match running.handshake(stdout, TIMEOUT).await {
-            Ok(handshake) => health(&handshake.address, &self.target)
+            Ok(handshake) => health(&handshake.address, &self.instance)
                 .await
                 .map(|message| (handshake.address, message)),
             Err(error) => Err(error.explain(exe)),
@@ -123,11 +123,11 @@ fn timing(cause: Cause, build_took: Duration) -> String {
     }
 }
 
-async fn health(address: &str, target: &Target) -> Result<String, String> {
+async fn health(address: &str, instance: &Instance) -> Result<String, String> {
     let channel = client::connect(address, TIMEOUT)
         .await
         .map_err(|e| format!("{e:#}"))?;
-    let call = client::check_health(channel, target);
+    let call = client::check_health(channel, instance);
     match tokio::time::timeout(TIMEOUT, call).await {
         Ok(result) => result.map_err(|e| format!("{e:#}")),
         Err(_) => Err(format!(

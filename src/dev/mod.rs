@@ -40,7 +40,7 @@ pub fn run(args: &DevArgs) -> Result<()> {
 }
 
 fn resolve(args: &DevArgs) -> Result<Plan> {
-    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
     let bin = manifest.require_executable(&root)?.to_owned();

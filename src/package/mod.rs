@@ -29,7 +29,7 @@ struct Contents {
 }
 
 pub fn run(args: &PackageArgs) -> Result<()> {
-    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
     let required = match args.targets.is_empty() {

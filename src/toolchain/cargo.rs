@@ -42,7 +42,7 @@ struct Message {
     #[serde(default)]
     executable: Option<PathBuf>,
     #[serde(default)]
-    target: Option<Target>,
+    target: Option<CargoTarget>,
     #[serde(default)]
     package_id: Option<String>,
     #[serde(default)]
@@ -50,7 +50,8 @@ struct Message {
 }
 
 #[derive(Deserialize)]
-struct Target {
+/// The crate target (bin, lib, build script) a message is about, in cargo's words.
+struct CargoTarget {
     name: String,
 }
 
