@@ -72,9 +72,10 @@ impl Staging {
             {
                 continue;
             }
-            match manifest {
-                true => self.write_filled(entry.path(), relative, fill)?,
-                false => copy(entry.path(), &self.path.join(relative))?,
+            if manifest {
+                self.write_filled(entry.path(), relative, fill)?
+            } else {
+                copy(entry.path(), &self.path.join(relative))?
             }
         }
         // The catalog README (src/README.md) wins over the repository's, as in create-plugin.

@@ -32,9 +32,10 @@ struct Plan {
 pub fn run(args: &CheckArgs) -> Result<()> {
     let plan = resolve(args)?;
     let report = interrupt::block_on(execute(&plan))??;
-    match args.json {
-        true => report.print_json()?,
-        false => report.print_text(),
+    if args.json {
+        report.print_json()?
+    } else {
+        report.print_text()
     }
     match report.first_failure() {
         None => Ok(()),

@@ -170,20 +170,18 @@ impl Container {
                 shown.display()
             ),
         }
-        match self.restart_in_container() {
-            true => eprintln!(
+        if self.restart_in_container() {
+            eprintln!(
                 "[dev] stopped the old backend in Grafana's container; Grafana starts the new one"
-            ),
-            false if !self.told_not_running => {
-                eprintln!(
-                    "[dev] no docker compose project is running in {}: start Grafana with \
-                     `docker compose up --build` (it loads dist/ and restarts the backend when \
-                     the file changes); or use --local to run the backend here",
-                    self.root.display()
-                );
-                self.told_not_running = true;
-            }
-            false => {}
+            );
+        } else if !self.told_not_running {
+            eprintln!(
+                "[dev] no docker compose project is running in {}: start Grafana with \
+                 `docker compose up --build` (it loads dist/ and restarts the backend when \
+                 the file changes); or use --local to run the backend here",
+                self.root.display()
+            );
+            self.told_not_running = true;
         }
     }
 

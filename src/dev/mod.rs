@@ -44,9 +44,10 @@ fn resolve(args: &DevArgs) -> Result<Plan> {
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
     let bin = manifest.require_executable(&root)?.to_owned();
-    let target = args.target.unwrap_or(match args.local {
-        true => DevTarget::Host,
-        false => DevTarget::Linux,
+    let target = args.target.unwrap_or(if args.local {
+        DevTarget::Host
+    } else {
+        DevTarget::Linux
     });
     let recipe = match target {
         DevTarget::Host => None,
@@ -92,23 +93,23 @@ fn linux_recipe(local: bool) -> Result<Recipe> {
 
 async fn session(plan: &Plan) -> Result<()> {
     let mut watcher = Watcher::start(&plan.root)?;
-    let mut frontend = match plan.frontend {
-        true => Some(FrontendWatcher::start(&plan.root)?),
-        false => None,
+    let mut frontend = if plan.frontend {
+        Some(FrontendWatcher::start(&plan.root)?)
+    } else {
+        None
     };
-    let mut backend = match plan.local {
-        true => Deployment::Local(Box::new(Backend::new(&plan.root, &plan.manifest)?)),
-        false => {
-            let recipe = plan
-                .recipe
-                .as_ref()
-                .expect("container mode builds for Linux");
-            Deployment::Container(backend::Container::new(
-                &plan.root,
-                recipe.target,
-                &plan.bin,
-            ))
-        }
+    let mut backend = if plan.local {
+        Deployment::Local(Box::new(Backend::new(&plan.root, &plan.manifest)?))
+    } else {
+        let recipe = plan
+            .recipe
+            .as_ref()
+            .expect("container mode builds for Linux");
+        Deployment::Container(backend::Container::new(
+            &plan.root,
+            recipe.target,
+            &plan.bin,
+        ))
     };
     eprintln!(
         "[dev] watching {}/pkg, Cargo.toml, Cargo.lock and build.rs; Ctrl-C stops",

@@ -241,9 +241,10 @@ pub async fn call_resource(channel: Channel, instance: &Instance, path: &str) ->
     let code = code.ok_or_else(|| anyhow!("the plugin sent no response for /{path}"))?;
     let text = String::from_utf8_lossy(&body);
     let shown: String = text.chars().take(200).collect();
-    match (200..300).contains(&code) {
-        true => Ok(format!("GET /{path} → {code} {shown}")),
-        false => bail!("GET /{path} → {code} {shown}"),
+    if (200..300).contains(&code) {
+        Ok(format!("GET /{path} → {code} {shown}"))
+    } else {
+        bail!("GET /{path} → {code} {shown}")
     }
 }
 

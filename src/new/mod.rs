@@ -24,17 +24,20 @@ pub fn run(args: &NewArgs) -> Result<()> {
     let answers = resolve(args, interactive.then_some(&mut prompter as _))?;
     let destination = write::check_destination(&answers.dir, args.force)?;
     let plan = plan(&answers)?;
-    let outcome = match args.dry_run {
-        true => write::preview(&plan, destination),
-        false => write::write(&plan, destination)?,
+    let outcome = if args.dry_run {
+        write::preview(&plan, destination)
+    } else {
+        write::write(&plan, destination)?
     };
-    let git = match args.dry_run || args.no_git {
-        true => git::Init::Skipped,
-        false => git::init(&plan.root),
+    let git = if args.dry_run || args.no_git {
+        git::Init::Skipped
+    } else {
+        git::init(&plan.root)
     };
     let report = report::Report::new(&answers, &outcome, args.dry_run, args.verbose, git);
-    match args.json {
-        true => report.print_json(),
-        false => report.print_text(),
+    if args.json {
+        report.print_json()
+    } else {
+        report.print_text()
     }
 }

@@ -125,9 +125,10 @@ impl Report {
             1 => ", 1 existing file kept".to_owned(),
             n => format!(", {n} existing files kept"),
         };
-        let listed = match self.list_files {
-            true => "",
-            false => " (--verbose lists them)",
+        let listed = if self.list_files {
+            ""
+        } else {
+            " (--verbose lists them)"
         };
         // Two short lines rather than one that an 80-column terminal wraps mid-word.
         writeln!(

@@ -32,9 +32,10 @@ pub fn run(args: &PackageArgs) -> Result<()> {
     let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
-    let required = match args.targets.is_empty() {
-        true => Vec::new(),
-        false => target::resolve(&args.targets)?,
+    let required = if args.targets.is_empty() {
+        Vec::new()
+    } else {
+        target::resolve(&args.targets)?
     };
     let out = args.out.clone().unwrap_or_else(|| root.join("artifacts"));
     require_out_dir(&out)?;
@@ -252,13 +253,15 @@ fn require_platforms(
         .filter(|t| !present.contains(t))
         .collect();
     if present.is_empty() || !missing.is_empty() {
-        let names: Vec<String> = match missing.is_empty() {
-            true => vec![format!("{exe}_<os>_<arch>")],
-            false => missing.iter().map(|t| t.file_name(exe)).collect(),
+        let names: Vec<String> = if missing.is_empty() {
+            vec![format!("{exe}_<os>_<arch>")]
+        } else {
+            missing.iter().map(|t| t.file_name(exe)).collect()
         };
-        let targets: Vec<&str> = match missing.is_empty() {
-            true => vec!["all"],
-            false => missing.iter().map(|t| t.name).collect(),
+        let targets: Vec<&str> = if missing.is_empty() {
+            vec!["all"]
+        } else {
+            missing.iter().map(|t| t.name).collect()
         };
         return Err(bad_input!(
             "{} lacks the backend executable{} {}, which plugin.json promises with \"executable\": \

@@ -52,15 +52,16 @@ fn classify(root: &Path, force: bool) -> Result<Destination> {
     match fs::metadata(root) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             let parent = parent_of(root);
-            match parent.is_dir() {
-                true => Ok(Destination::Missing),
-                false => Err(bad_input!(
+            if parent.is_dir() {
+                Ok(Destination::Missing)
+            } else {
+                Err(bad_input!(
                     "cannot create {}: its parent directory {} does not exist\n  help: create it \
-                     first (mkdir -p {}) or choose another directory",
+                 first (mkdir -p {}) or choose another directory",
                     root.display(),
                     parent.display(),
                     parent.display()
-                )),
+                ))
             }
         }
         Err(error) => match root.ancestors().skip(1).find(|a| a.is_file()) {
@@ -99,9 +100,10 @@ pub fn preview(plan: &Plan, destination: Destination) -> Outcome {
     for file in &plan.files {
         let exists = destination == Destination::NonEmpty
             && fs::symlink_metadata(plan.root.join(&file.path)).is_ok();
-        match exists {
-            true => outcome.skipped.push(file.path.clone()),
-            false => outcome.written.push(file.path.clone()),
+        if exists {
+            outcome.skipped.push(file.path.clone())
+        } else {
+            outcome.written.push(file.path.clone())
         }
     }
     outcome
@@ -303,9 +305,10 @@ pub(crate) fn writable(dir: &Path) -> io::Result<()> {
 
 #[cfg(not(unix))]
 pub(crate) fn writable(dir: &Path) -> io::Result<()> {
-    match fs::metadata(dir)?.permissions().readonly() {
-        true => Err(io::Error::from(io::ErrorKind::PermissionDenied)),
-        false => Ok(()),
+    if fs::metadata(dir)?.permissions().readonly() {
+        Err(io::Error::from(io::ErrorKind::PermissionDenied))
+    } else {
+        Ok(())
     }
 }
 

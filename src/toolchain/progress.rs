@@ -85,9 +85,10 @@ impl TargetProgress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        match ok {
-            true => eprintln!("built {} in {seconds:.1} s", self.label),
-            false => eprintln!("{} failed after {seconds:.1} s", self.label),
+        if ok {
+            eprintln!("built {} in {seconds:.1} s", self.label)
+        } else {
+            eprintln!("{} failed after {seconds:.1} s", self.label)
         }
     }
 }
