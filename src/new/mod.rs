@@ -6,7 +6,7 @@ mod plan;
 mod report;
 
 pub use answers::{resolve, Answers};
-pub use plan::{plan, RECORD_PATH};
+pub use plan::plan;
 
 use anyhow::Result;
 

@@ -8,7 +8,7 @@ mod kind;
 mod manifest;
 
 pub use dist::{is_backend_file, DIST};
-pub use fields::{snake_case, Fields};
+pub use fields::snake_case;
 pub use id::{NameError, PluginId, PluginName};
 pub use kind::PluginKind;
 pub use manifest::{find_root, Manifest, MANIFEST_PATH};

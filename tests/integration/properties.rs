@@ -3,9 +3,7 @@
 
 use std::path::PathBuf;
 
-use create_grafana_plugin::new::{plan, Answers};
-use create_grafana_plugin::plugin::{PluginId, PluginKind, PluginName};
-use create_grafana_plugin::scaffold::PlannedFile;
+use create_grafana_plugin::{plan, Answers, PlannedFile, PluginId, PluginKind, PluginName};
 use proptest::prelude::*;
 use regex::Regex;
 
