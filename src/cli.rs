@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::grafana::settings::{json_object, JsonData, SecureSetting};
 use crate::plugin::PluginKind;
+use crate::target;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -115,14 +117,28 @@ pub struct NewArgs {
     pub verbose: bool,
 }
 
+/// The plugin `build`, `check`, `dev` and `package` work on.
+#[derive(Debug, Args)]
+pub struct PluginDir {
+    /// Plugin directory, or any directory inside it [default: .]
+    pub dir: Option<PathBuf>,
+}
+
+impl PluginDir {
+    /// Where to start looking for the plugin's root.
+    pub fn start(&self) -> PathBuf {
+        self.dir.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "Exit status is 0 only when the handshake is valid, CheckHealth is OK and every \
 requested call succeeds.\nExample: create-grafana-plugin check --query '{\"queryText\":\"x\"}' --resource ping"
 )]
 pub struct CheckArgs {
-    /// Plugin directory, or any directory inside it [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Run this executable instead of building the backend with cargo
     #[arg(long, value_name = "PATH", help_heading = "Backend")]
@@ -188,12 +204,14 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Targets: linux, linux-arm64, linux-arm, darwin, darwin-arm64, windows, \
-all.\nExample: create-grafana-plugin build --target linux --target darwin-arm64"
+    after_help = format!(
+        "Targets: {}.\nExample: create-grafana-plugin build --target linux --target darwin-arm64",
+        target::names()
+    )
 )]
 pub struct BuildArgs {
-    /// Plugin directory, or any directory inside it [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Platform to build the backend for (repeatable) [default: this machine]
     #[arg(
@@ -235,8 +253,8 @@ pub struct BuildArgs {
 .sha1 and a .sha256 file, then runs validate's checks on the result.\nExample: create-grafana-plugin build --target all && create-grafana-plugin package"
 )]
 pub struct PackageArgs {
-    /// Plugin directory, or any directory inside it [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Platform whose executable must be included (repeatable) [default: those in dist/]
     #[arg(short, long = "target", value_name = "TARGET", value_parser = target_name)]
@@ -258,8 +276,8 @@ pub struct PackageArgs {
 `docker compose up` starts.\nExample: create-grafana-plugin dev --local --no-frontend"
 )]
 pub struct DevArgs {
-    /// Plugin directory, or any directory inside it [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Run the backend here, started as Grafana starts it, and show its CheckHealth after each build
     #[arg(long)]
@@ -281,69 +299,6 @@ pub enum DevTarget {
     Linux,
     /// This machine, with cargo's default target
     Host,
-}
-
-/// `--json-data`: the JSON object itself, or the file to read it from when the build starts.
-#[derive(Clone, Debug, PartialEq)]
-pub enum JsonData {
-    Inline(serde_json::Value),
-    /// Read (and checked) when the command resolves its plan, before anything is built.
-    File(PathBuf),
-}
-
-impl JsonData {
-    fn parse(text: &str) -> Result<Self, String> {
-        match text.strip_prefix('@') {
-            Some("") => {
-                Err("@ needs a file name after it\n  help: e.g. --json-data @settings.json".into())
-            }
-            Some(path) => Ok(Self::File(PathBuf::from(path))),
-            None => json_object(text, "--json-data '{\"path\":\"/api\"}'").map(Self::Inline),
-        }
-    }
-}
-
-/// One `--secure KEY=VALUE`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecureSetting {
-    pub key: String,
-    pub value: String,
-}
-
-impl SecureSetting {
-    fn parse(text: &str) -> Result<Self, String> {
-        match text.split_once('=') {
-            Some((key, value)) if !key.is_empty() => Ok(Self {
-                key: key.to_owned(),
-                value: value.to_owned(),
-            }),
-            _ => Err("not KEY=VALUE\n  help: e.g. --secure apiKey=secret".into()),
-        }
-    }
-}
-
-/// Grafana's jsonData and query models are JSON objects; `example` shows one in the help line.
-pub fn json_object(text: &str, example: &str) -> Result<serde_json::Value, String> {
-    let help = format!("  help: give a JSON object, quoted for the shell, e.g. {example}");
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(value @ serde_json::Value::Object(_)) => Ok(value),
-        Ok(other) => Err(format!(
-            "a JSON object {{…}} is needed, not {}\n{help}",
-            json_kind(&other)
-        )),
-        Err(error) => Err(format!("not valid JSON: {error}\n{help}")),
-    }
-}
-
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 fn query_model(text: &str) -> Result<serde_json::Value, String> {
@@ -390,7 +345,7 @@ fn jobs(text: &str) -> Result<u32, String> {
 
 /// A name from the target table (or `all`), checked before the command looks for a plugin.
 fn target_name(text: &str) -> Result<String, String> {
-    crate::target::resolve(&[text.to_owned()])
+    target::resolve(&[text.to_owned()])
         .map(|_| text.trim().to_ascii_lowercase())
         .map_err(|error| error.to_string())
 }
@@ -430,6 +385,19 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn build_help_names_the_targets_of_the_table() {
+        let mut cli = Cli::command();
+        let build = cli.find_subcommand_mut("build").expect("build");
+        let help = build.render_long_help().to_string();
+        let line = help
+            .lines()
+            .find(|l| l.starts_with("Targets: "))
+            .expect(&help);
+        let names: Vec<&str> = target::TARGETS.iter().map(|t| t.name).collect();
+        assert_eq!(line, format!("Targets: {}, all.", names.join(", ")));
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
         |predicate: fn(&(dyn std::error::Error + 'static)) -> bool| error.chain().any(predicate);
     if is(|e| e.is::<Interrupted>() || e.is::<Stopped>()) {
         EXIT_INTERRUPTED
-    } else if is(|e| e.is::<BadInput>() || e.is::<crate::plugin::NameError>()) {
+    } else if is(|e| e.is::<BadInput>()) {
         EXIT_BAD_INPUT
     } else {
         EXIT_FAILURE

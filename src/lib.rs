@@ -1,28 +1,39 @@
 //! create-grafana-plugin: scaffold Grafana plugins with a Rust backend.
 //!
-//! The binary is a thin shell around [`run`]; the commands live in their own modules.
+//! The binary is a thin shell around [`run`]; the commands live in their own modules. Modules are
+//! private and the crate exports only what main.rs and the integration tests use, so the compiler
+//! reports whatever else goes unused.
 
-pub mod build;
-pub mod cargo;
-pub mod check;
-pub mod cli;
-pub mod dev;
-pub mod error;
-pub mod interrupt;
-pub mod new;
-pub mod package;
-pub mod parallel;
-pub mod plugin;
-pub mod process;
-pub mod rules;
-pub mod source_date;
-pub mod target;
-pub mod ui;
-pub mod validate;
+mod build;
+mod check;
+mod cli;
+mod dev;
+mod error;
+mod grafana;
+mod interrupt;
+mod new;
+mod npm;
+mod package;
+mod parallel;
+mod plugin;
+mod process;
+mod rules;
+mod scaffold;
+mod source_date;
+mod target;
+mod toolchain;
+mod ui;
+mod validate;
+
+pub use cli::Cli;
+pub use error::{exit_code, Stopped, EXIT_INTERRUPTED};
+pub use new::{plan, Answers};
+pub use plugin::{PluginId, PluginKind, PluginName};
+pub use scaffold::PlannedFile;
 
 use anyhow::Result;
 
-use cli::{Cli, Command};
+use cli::Command;
 
 pub fn run(cli: Cli) -> Result<()> {
     ui::init_colors();

@@ -2,8 +2,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use create_grafana_plugin::error::{exit_code, Stopped, EXIT_INTERRUPTED};
-use create_grafana_plugin::{cli::Cli, run};
+use create_grafana_plugin::{exit_code, run, Cli, Stopped, EXIT_INTERRUPTED};
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {

@@ -243,9 +243,28 @@ impl Prompter for TerminalPrompter {
     }
 }
 
+/// Quotes a path for a POSIX shell only when it needs it, so the common case stays readable.
+pub fn shell_quote(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_quoted_only_when_needed() {
+        assert_eq!(shell_quote("acme-weather-app"), "acme-weather-app");
+        assert_eq!(shell_quote("my plugins/x"), "'my plugins/x'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
 
     #[test]
     fn yes_and_no_are_whole_words_in_any_case() {

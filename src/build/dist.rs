@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::plugin::MANIFEST_PATH;
-use crate::target::TARGETS;
-
-pub const DIST: &str = "dist";
+use crate::plugin::{DIST, MANIFEST_PATH};
 
 pub struct Staging {
     path: PathBuf,
@@ -75,9 +72,10 @@ impl Staging {
             {
                 continue;
             }
-            match manifest {
-                true => self.write_filled(entry.path(), relative, fill)?,
-                false => copy(entry.path(), &self.path.join(relative))?,
+            if manifest {
+                self.write_filled(entry.path(), relative, fill)?
+            } else {
+                copy(entry.path(), &self.path.join(relative))?
             }
         }
         // The catalog README (src/README.md) wins over the repository's, as in create-plugin.
@@ -134,11 +132,6 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.path);
         }
     }
-}
-
-/// The names under which Grafana looks for `executable` on each platform.
-pub fn is_backend_file(executable: &str) -> impl Fn(&str) -> bool + '_ {
-    move |name: &str| TARGETS.iter().any(|t| t.file_name(executable) == name)
 }
 
 /// `%VERSION%`, `%TODAY%` and `%PLUGIN_ID%`, as create-plugin's build fills them.
@@ -217,6 +210,7 @@ fn set_executable(_: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::is_backend_file;
 
     fn placeholders() -> Placeholders {
         Placeholders {
@@ -234,16 +228,6 @@ mod tests {
             placeholders().apply(text),
             r#"{"version": "1.2.3", "updated": "2026-11-23", "x": "acme-wx-datasource/1.2.3"}"#
         );
-    }
-
-    #[test]
-    fn backend_files_are_recognised_by_grafana_names_only() {
-        let ours = is_backend_file("gpx_wx");
-        assert!(ours("gpx_wx_linux_amd64"));
-        assert!(ours("gpx_wx_windows_amd64.exe"));
-        assert!(!ours("gpx_wx_linux_amd64.exe"));
-        assert!(!ours("module.js"));
-        assert!(!ours("gpx_other_linux_amd64"));
     }
 
     fn tree(root: &Path) -> Vec<String> {

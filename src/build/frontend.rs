@@ -2,19 +2,14 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 
-use crate::bad_input;
-
-/// Whether `npm install` has been run, i.e. the frontend can be built.
-pub fn installed(root: &Path) -> bool {
-    root.join("node_modules").is_dir()
-}
+use crate::{bad_input, npm};
 
 pub fn require_installed(root: &Path) -> Result<()> {
-    if installed(root) {
+    if npm::installed(root) {
         return Ok(());
     }
     Err(bad_input!(
@@ -27,22 +22,12 @@ pub fn require_installed(root: &Path) -> Result<()> {
 /// Runs `npm run build` with webpack's output in `into`. npm's output goes to stderr: stdout
 /// is for this tool's results.
 pub fn build(root: &Path, into: &Path) -> Result<()> {
-    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-    let mut child = Command::new(npm)
-        .args(["run", "build", "--", "--output-path"])
+    let mut cmd = npm::script(root, "build");
+    cmd.args(["--", "--output-path"])
         .arg(into)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|error| {
-            anyhow!(
-                "running `npm run build` in {}: {error}\n  help: install Node.js 22 or newer \
-                 (https://nodejs.org), or pass --no-frontend",
-                root.display()
-            )
-        })?;
+        .stderr(Stdio::inherit());
+    let help = "install Node.js 22 or newer (https://nodejs.org), or pass --no-frontend";
+    let mut child = npm::spawn(&mut cmd, root, help)?;
     let stdout = child.stdout.take().context("reading npm's output")?;
     for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         eprintln!("{line}");

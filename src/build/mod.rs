@@ -1,13 +1,9 @@
 //! `create-grafana-plugin build`: compile the backend for every requested platform under the
 //! names Grafana looks for, build the frontend when it can, and swap the result into `dist/`.
 
-pub(crate) mod binary;
 mod dist;
 mod frontend;
-mod macos_sdk;
-pub(crate) mod progress;
 mod summary;
-mod toolchain;
 
 use std::path::{Path, PathBuf};
 
@@ -15,18 +11,15 @@ use anyhow::{Context, Result};
 
 use crate::cli::BuildArgs;
 use crate::error::Interrupted;
-use crate::plugin::{find_root, Manifest};
-use crate::target::{self, BuildTarget, Os};
-use crate::{bad_input, cargo, interrupt};
+use crate::plugin::{find_root, is_backend_file, Manifest, DIST};
+use crate::target::{self, BuildTarget};
+use crate::toolchain::binary::{self, Inspection};
+use crate::toolchain::progress::TargetProgress;
+use crate::toolchain::{invocation, recipes, Recipe};
+use crate::{bad_input, interrupt, npm};
 
-use binary::Inspection;
-pub use dist::{is_backend_file, DIST};
 use dist::{Placeholders, Staging};
-pub use frontend::installed as frontend_installed;
-use progress::TargetProgress;
 use summary::Row;
-pub(crate) use toolchain::Recipe;
-use toolchain::{Driver, Machine};
 
 /// Everything `build` will do, resolved from the arguments before anything runs.
 #[derive(Debug)]
@@ -74,7 +67,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
 }
 
 fn resolve(args: &BuildArgs) -> Result<Plan> {
-    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
     let targets = match (manifest.backend, args.targets.is_empty()) {
@@ -97,7 +90,7 @@ fn resolve(args: &BuildArgs) -> Result<Plan> {
             true
         }
         (_, true) => false,
-        _ => frontend::installed(&root),
+        _ => npm::installed(&root),
     };
     if targets.is_empty() && !frontend {
         return Err(bad_input!(
@@ -115,50 +108,6 @@ fn resolve(args: &BuildArgs) -> Result<Plan> {
         frontend,
         jobs: args.jobs,
     })
-}
-
-/// How each target gets built here; stops before compiling anything if one cannot be.
-pub(crate) fn recipes(targets: &[&'static BuildTarget]) -> Result<Vec<Recipe>> {
-    if targets.is_empty() {
-        return Ok(Vec::new());
-    }
-    let machine = Machine::probe()?;
-    let (ok, missing): (Vec<_>, Vec<_>) = targets
-        .iter()
-        .map(|target| machine.recipe(target))
-        .partition(Result::is_ok);
-    if !missing.is_empty() {
-        let missing: Vec<_> = missing.into_iter().filter_map(Result::err).collect();
-        return Err(toolchain::explain(&missing));
-    }
-    Ok(ok.into_iter().filter_map(Result::ok).collect())
-}
-
-/// The cargo run that builds `bin` for `recipe`, with the environment its linker needs, and the
-/// number of units a cold build compiles (for progress).
-pub(crate) fn invocation<'a>(
-    root: &Path,
-    bin: &'a str,
-    recipe: &'a Recipe,
-    release: bool,
-    jobs: Option<u32>,
-) -> Result<(cargo::Build<'a>, usize)> {
-    let metadata = cargo::metadata(root, Some(recipe.triple.name))?;
-    let sdk = match (recipe.target.os, Os::host(), recipe.driver) {
-        (Os::Darwin, host, Driver::Zigbuild) if host != Some(Os::Darwin) => {
-            Some(macos_sdk::sdkroot(&metadata.target_directory)?)
-        }
-        _ => None,
-    };
-    let build = cargo::Build {
-        bin,
-        release,
-        triple: Some(recipe.triple.name),
-        zigbuild: recipe.driver == Driver::Zigbuild,
-        env: recipe.env(sdk.as_deref()),
-        jobs,
-    };
-    Ok((build, metadata.units))
 }
 
 fn compile(plan: &Plan, recipe: &Recipe) -> Result<(PathBuf, Row)> {

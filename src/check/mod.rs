@@ -1,10 +1,6 @@
 //! `create-grafana-plugin check`: start a backend exactly as Grafana does and prove it answers.
 
-pub(crate) mod client;
-mod handshake;
-pub(crate) mod launch;
 mod report;
-pub(crate) mod settings;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -12,10 +8,12 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 
 use crate::cli::CheckArgs;
+use crate::interrupt;
 use crate::plugin::{find_root, Manifest};
-use crate::{cargo, interrupt};
+use crate::toolchain::cargo;
 
-use client::Target;
+use crate::grafana::client::{self, Instance};
+use crate::grafana::{launch, settings};
 use report::{Needed, Report};
 
 /// After a plugin acknowledges Shutdown, go-plugin (in Grafana) gives it this long to exit before
@@ -25,7 +23,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// Everything the check needs, resolved from the arguments before anything runs.
 struct Plan {
     exe: PathBuf,
-    target: Target,
+    instance: Instance,
     query: Option<serde_json::Value>,
     resource: Option<String>,
     timeout: Duration,
@@ -34,9 +32,10 @@ struct Plan {
 pub fn run(args: &CheckArgs) -> Result<()> {
     let plan = resolve(args)?;
     let report = interrupt::block_on(execute(&plan))??;
-    match args.json {
-        true => report.print_json()?,
-        false => report.print_text(),
+    if args.json {
+        report.print_json()?
+    } else {
+        report.print_text()
     }
     match report.first_failure() {
         None => Ok(()),
@@ -50,7 +49,7 @@ pub fn run(args: &CheckArgs) -> Result<()> {
 /// Settles every argument and setting first: nothing is built or started before the last of
 /// them is known to be good.
 fn resolve(args: &CheckArgs) -> Result<Plan> {
-    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let start = args.plugin.start();
     // With --exe the plugin directory is optional: a bare executable can be checked too.
     let root = match (&args.exe, find_root(&start)) {
         (_, Ok(root)) => Some(root),
@@ -85,7 +84,7 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
     };
     Ok(Plan {
         exe,
-        target: Target {
+        instance: Instance {
             plugin_id,
             plugin_type,
             settings,
@@ -98,9 +97,9 @@ fn resolve(args: &CheckArgs) -> Result<Plan> {
 
 async fn execute(plan: &Plan) -> Result<Report> {
     let mut report = Report::new(
-        plan.target.plugin_id.clone(),
+        plan.instance.plugin_id.clone(),
         plan.exe.display().to_string(),
-        plan.target.settings.source.clone(),
+        plan.instance.settings.source.clone(),
     );
     let started = Instant::now();
     let (mut running, stdout) = match launch::spawn(&plan.exe, launch::Output::default()) {
@@ -192,7 +191,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
             return false;
         }
     };
-    let target = &plan.target;
+    let instance = &plan.instance;
     step(
         report,
         "grpc health",
@@ -206,7 +205,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
         "CheckHealth",
         Needed::Required,
         plan.timeout,
-        client::check_health(channel.clone(), target),
+        client::check_health(channel.clone(), instance),
     )
     .await;
     if let Some(query) = &plan.query {
@@ -215,7 +214,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
             "QueryData",
             Needed::Required,
             plan.timeout,
-            client::query_data(channel.clone(), target, query),
+            client::query_data(channel.clone(), instance, query),
         )
         .await;
     }
@@ -225,7 +224,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
             "CallResource",
             Needed::Required,
             plan.timeout,
-            client::call_resource(channel.clone(), target, path),
+            client::call_resource(channel.clone(), instance, path),
         )
         .await;
     }
@@ -234,7 +233,7 @@ async fn calls(plan: &Plan, address: &str, report: &mut Report, running: &launch
         "CollectMetrics",
         Needed::Advisory,
         plan.timeout,
-        client::collect_metrics(channel.clone(), target),
+        client::collect_metrics(channel.clone(), instance),
     )
     .await;
     // Measured after serving every call, before Shutdown: what the plugin holds while idle.

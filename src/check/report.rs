@@ -122,9 +122,10 @@ impl Report {
                 println!("       {line}");
             }
         }
-        let verdict = match self.passed {
-            true => style("passed").green().bold(),
-            false => style("failed").red().bold(),
+        let verdict = if self.passed {
+            style("passed").green().bold()
+        } else {
+            style("failed").red().bold()
         };
         println!("check {verdict}");
     }

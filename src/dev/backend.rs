@@ -7,11 +7,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::build::DIST;
-use crate::check::client::{self, Target};
-use crate::check::launch::{self, Output, Running};
-use crate::check::settings;
-use crate::plugin::Manifest;
+use crate::grafana::client::{self, Instance};
+use crate::grafana::launch::{self, Output, Running};
+use crate::grafana::settings;
+use crate::plugin::{Manifest, DIST};
 use crate::target::BuildTarget;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,7 +55,7 @@ impl Deployment {
 
 /// The backend as a local process, started the way Grafana starts it.
 pub struct Backend {
-    target: Target,
+    instance: Instance,
     running: Option<Running>,
 }
 
@@ -64,7 +63,7 @@ impl Backend {
     pub fn new(root: &Path, manifest: &Manifest) -> Result<Self> {
         let settings = settings::resolve(Some((root, &manifest.id)), None, &[])?;
         Ok(Self {
-            target: Target {
+            instance: Instance {
                 plugin_id: manifest.id.clone(),
                 plugin_type: manifest.plugin_type.clone(),
                 settings,
@@ -84,7 +83,7 @@ impl Backend {
         };
         let pid = running.pid().unwrap_or_default();
         let answer = match running.handshake(stdout, TIMEOUT).await {
-            Ok(handshake) => health(&handshake.address, &self.target)
+            Ok(handshake) => health(&handshake.address, &self.instance)
                 .await
                 .map(|message| (handshake.address, message)),
             Err(error) => Err(error.explain(exe)),
@@ -124,11 +123,11 @@ fn timing(cause: Cause, build_took: Duration) -> String {
     }
 }
 
-async fn health(address: &str, target: &Target) -> Result<String, String> {
+async fn health(address: &str, instance: &Instance) -> Result<String, String> {
     let channel = client::connect(address, TIMEOUT)
         .await
         .map_err(|e| format!("{e:#}"))?;
-    let call = client::check_health(channel, target);
+    let call = client::check_health(channel, instance);
     match tokio::time::timeout(TIMEOUT, call).await {
         Ok(result) => result.map_err(|e| format!("{e:#}")),
         Err(_) => Err(format!(
@@ -171,20 +170,18 @@ impl Container {
                 shown.display()
             ),
         }
-        match self.restart_in_container() {
-            true => eprintln!(
+        if self.restart_in_container() {
+            eprintln!(
                 "[dev] stopped the old backend in Grafana's container; Grafana starts the new one"
-            ),
-            false if !self.told_not_running => {
-                eprintln!(
-                    "[dev] no docker compose project is running in {}: start Grafana with \
-                     `docker compose up --build` (it loads dist/ and restarts the backend when \
-                     the file changes); or use --local to run the backend here",
-                    self.root.display()
-                );
-                self.told_not_running = true;
-            }
-            false => {}
+            );
+        } else if !self.told_not_running {
+            eprintln!(
+                "[dev] no docker compose project is running in {}: start Grafana with \
+                 `docker compose up --build` (it loads dist/ and restarts the backend when \
+                 the file changes); or use --local to run the backend here",
+                self.root.display()
+            );
+            self.told_not_running = true;
         }
     }
 

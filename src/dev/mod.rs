@@ -2,7 +2,7 @@
 //! in the docker-compose Grafana (default) or in a local process checked like `check` does.
 
 mod backend;
-mod children;
+mod frontend_watcher;
 mod watch;
 
 use std::path::PathBuf;
@@ -10,17 +10,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::build::progress::is_status;
-use crate::build::{self as build_cmd, Recipe};
-use crate::cargo::{self, Event};
 use crate::cli::{DevArgs, DevTarget};
 use crate::error::{Interrupted, Stopped};
 use crate::plugin::{find_root, Manifest};
 use crate::target::{BuildTarget, Os};
-use crate::{bad_input, interrupt};
+use crate::toolchain::cargo::{self, Event};
+use crate::toolchain::progress::is_status;
+use crate::toolchain::{self, Recipe};
+use crate::{bad_input, interrupt, npm};
 
 use backend::{Backend, Cause, Deployment};
-use children::Frontend;
+use frontend_watcher::FrontendWatcher;
 use watch::{Inputs, Watcher};
 
 /// Everything `dev` will do, resolved from the arguments before anything runs.
@@ -40,13 +40,14 @@ pub fn run(args: &DevArgs) -> Result<()> {
 }
 
 fn resolve(args: &DevArgs) -> Result<Plan> {
-    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
     let bin = manifest.require_executable(&root)?.to_owned();
-    let target = args.target.unwrap_or(match args.local {
-        true => DevTarget::Host,
-        false => DevTarget::Linux,
+    let target = args.target.unwrap_or(if args.local {
+        DevTarget::Host
+    } else {
+        DevTarget::Linux
     });
     let recipe = match target {
         DevTarget::Host => None,
@@ -58,7 +59,7 @@ fn resolve(args: &DevArgs) -> Result<Plan> {
              add --local to run the backend here, or leave out --target"
         ));
     }
-    let frontend = !args.no_frontend && build_cmd::frontend_installed(&root);
+    let frontend = !args.no_frontend && npm::installed(&root);
     if !args.no_frontend && !frontend {
         eprintln!("[dev] node_modules is missing, so the frontend is not watched: run `npm install` to add it");
     }
@@ -86,29 +87,29 @@ fn linux_recipe(local: bool) -> Result<Recipe> {
              use --local --target host"
         ));
     }
-    let mut recipes = build_cmd::recipes(&[target])?;
+    let mut recipes = toolchain::recipes(&[target])?;
     Ok(recipes.remove(0))
 }
 
 async fn session(plan: &Plan) -> Result<()> {
     let mut watcher = Watcher::start(&plan.root)?;
-    let mut frontend = match plan.frontend {
-        true => Some(Frontend::start(&plan.root)?),
-        false => None,
+    let mut frontend = if plan.frontend {
+        Some(FrontendWatcher::start(&plan.root)?)
+    } else {
+        None
     };
-    let mut backend = match plan.local {
-        true => Deployment::Local(Box::new(Backend::new(&plan.root, &plan.manifest)?)),
-        false => {
-            let recipe = plan
-                .recipe
-                .as_ref()
-                .expect("container mode builds for Linux");
-            Deployment::Container(backend::Container::new(
-                &plan.root,
-                recipe.target,
-                &plan.bin,
-            ))
-        }
+    let mut backend = if plan.local {
+        Deployment::Local(Box::new(Backend::new(&plan.root, &plan.manifest)?))
+    } else {
+        let recipe = plan
+            .recipe
+            .as_ref()
+            .expect("container mode builds for Linux");
+        Deployment::Container(backend::Container::new(
+            &plan.root,
+            recipe.target,
+            &plan.bin,
+        ))
     };
     eprintln!(
         "[dev] watching {}/pkg, Cargo.toml, Cargo.lock and build.rs; Ctrl-C stops",
@@ -180,7 +181,7 @@ async fn build(plan: &Plan, seen: Instant) -> Result<Option<Built>> {
         };
         match &recipe {
             Some(recipe) => {
-                let (build, _) = build_cmd::invocation(&root, &bin, recipe, false, None)?;
+                let (build, _) = toolchain::invocation(&root, &bin, recipe, false, None)?;
                 build.run(&root, &mut show)
             }
             None => {

@@ -89,9 +89,10 @@ impl Watcher {
         track(&mut open, wake);
         let deadline = tokio::time::Instant::now() + SETTLE_AT_MOST;
         while let Some(left) = deadline.checked_duration_since(tokio::time::Instant::now()) {
-            let wait = match open.is_empty() {
-                true => SETTLE.min(left),
-                false => left,
+            let wait = if open.is_empty() {
+                SETTLE.min(left)
+            } else {
+                left
             };
             match tokio::time::timeout(wait, self.seen.recv()).await {
                 Ok(Some((_, wake))) => track(&mut open, wake),

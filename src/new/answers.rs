@@ -4,11 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::report::shell_quote;
 use crate::bad_input;
 use crate::cli::NewArgs;
 use crate::plugin::{PluginId, PluginKind, PluginName};
-use crate::ui::Prompter;
+use crate::ui::{shell_quote, Prompter};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answers {
@@ -23,8 +22,10 @@ pub struct Answers {
 /// Resolves the answers. `prompter` is `None` when we may not ask (no terminal, or `--yes`).
 pub fn resolve(args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Result<Answers> {
     // Flags are checked before any question, so a typo fails fast instead of after three prompts.
-    let name = args.name.as_deref().map(PluginName::name).transpose()?;
-    let org = args.org.as_deref().map(PluginName::org).transpose()?;
+    let name = args.name.as_deref().map(PluginName::name).transpose();
+    let name = name.map_err(|error| bad_input!("{error}"))?;
+    let org = args.org.as_deref().map(PluginName::org).transpose();
+    let org = org.map_err(|error| bad_input!("{error}"))?;
     if let (Some(PluginKind::Panel), Some(true)) = (args.kind, args.backend_choice()) {
         return Err(bad_input!(
             "a panel plugin cannot have a backend: Grafana runs backends only for apps and data \

@@ -1,29 +1,14 @@
 //! Answers → the complete list of files to write, with their bytes. Pure: no disk access.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
 use serde_json::{json, Value};
 
 use super::answers::Answers;
-use super::render::{self, Layer};
+use crate::scaffold::render::{self, Layer};
+use crate::scaffold::{Plan, PlannedFile};
 
 /// Where the answers are recorded in the generated project, so a later run can re-render it.
 pub const RECORD_PATH: &str = ".config/.cgprc.json";
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlannedFile {
-    /// Relative to the plugin root, with `/` separators.
-    pub path: String,
-    pub contents: Vec<u8>,
-    pub executable: bool,
-}
-
-#[derive(Debug)]
-pub struct Plan {
-    pub root: PathBuf,
-    pub files: Vec<PlannedFile>,
-}
 
 pub fn plan(answers: &Answers) -> Result<Plan> {
     let mut files = render::render(&layers(answers)?, &context(answers))?;

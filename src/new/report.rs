@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use super::answers::Answers;
 use super::git::Init;
-use super::write::Outcome;
 use crate::plugin::PluginKind;
+use crate::scaffold::write::Outcome;
+use crate::ui::shell_quote;
 
 #[derive(Serialize)]
 pub struct Report {
@@ -124,9 +125,10 @@ impl Report {
             1 => ", 1 existing file kept".to_owned(),
             n => format!(", {n} existing files kept"),
         };
-        let listed = match self.list_files {
-            true => "",
-            false => " (--verbose lists them)",
+        let listed = if self.list_files {
+            ""
+        } else {
+            " (--verbose lists them)"
         };
         // Two short lines rather than one that an 80-column terminal wraps mid-word.
         writeln!(
@@ -184,27 +186,4 @@ fn next_steps(answers: &Answers) -> Vec<String> {
     }
     steps.push("docker compose up".to_owned());
     steps
-}
-
-/// Quotes a path for a POSIX shell only when it needs it, so the common case stays readable.
-pub(super) fn shell_quote(text: &str) -> String {
-    let plain = text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
-    match plain {
-        true => text.to_owned(),
-        false => format!("'{}'", text.replace('\'', r"'\''")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_are_quoted_only_when_needed() {
-        assert_eq!(shell_quote("acme-weather-app"), "acme-weather-app");
-        assert_eq!(shell_quote("my plugins/x"), "'my plugins/x'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-    }
 }

@@ -8,12 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::build::binary::{self, DebugInfo};
-use crate::build::{is_backend_file, DIST};
 use crate::cli::PackageArgs;
-use crate::plugin::{find_root, Manifest};
+use crate::plugin::{find_root, is_backend_file, Manifest, DIST};
 use crate::rules::{self, CATALOG_NOTE};
 use crate::target::{self, BuildTarget, TARGETS};
+use crate::toolchain::binary::{self, DebugInfo};
 use crate::{bad_input, interrupt};
 
 use archive::Archive;
@@ -30,12 +29,13 @@ struct Contents {
 }
 
 pub fn run(args: &PackageArgs) -> Result<()> {
-    let start = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
-    let required = match args.targets.is_empty() {
-        true => Vec::new(),
-        false => target::resolve(&args.targets)?,
+    let required = if args.targets.is_empty() {
+        Vec::new()
+    } else {
+        target::resolve(&args.targets)?
     };
     let out = args.out.clone().unwrap_or_else(|| root.join("artifacts"));
     require_out_dir(&out)?;
@@ -107,7 +107,7 @@ fn require_out_dir(out: &Path) -> Result<()> {
             existing.display()
         ));
     }
-    crate::new::writable(existing).map_err(|error| {
+    crate::scaffold::write::writable(existing).map_err(|error| {
         bad_input!(
             "cannot write the archives to {}: {} is not writable ({error})\n  help: choose a \
              directory you can write to with --out, or change its permissions",
@@ -253,13 +253,15 @@ fn require_platforms(
         .filter(|t| !present.contains(t))
         .collect();
     if present.is_empty() || !missing.is_empty() {
-        let names: Vec<String> = match missing.is_empty() {
-            true => vec![format!("{exe}_<os>_<arch>")],
-            false => missing.iter().map(|t| t.file_name(exe)).collect(),
+        let names: Vec<String> = if missing.is_empty() {
+            vec![format!("{exe}_<os>_<arch>")]
+        } else {
+            missing.iter().map(|t| t.file_name(exe)).collect()
         };
-        let targets: Vec<&str> = match missing.is_empty() {
-            true => vec!["all"],
-            false => missing.iter().map(|t| t.name).collect(),
+        let targets: Vec<&str> = if missing.is_empty() {
+            vec!["all"]
+        } else {
+            missing.iter().map(|t| t.name).collect()
         };
         return Err(bad_input!(
             "{} lacks the backend executable{} {}, which plugin.json promises with \"executable\": \

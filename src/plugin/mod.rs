@@ -1,12 +1,14 @@
 //! The domain every command shares: what kinds of plugin exist, how they are named, and what a
-//! plugin's `src/plugin.json` says.
+//! plugin's `src/plugin.json` says, and where its build goes (`dist/`).
 
+mod dist;
 mod fields;
 mod id;
 mod kind;
 mod manifest;
 
-pub use fields::{snake_case, Fields};
+pub use dist::{is_backend_file, DIST};
+pub use fields::snake_case;
 pub use id::{NameError, PluginId, PluginName};
 pub use kind::PluginKind;
 pub use manifest::{find_root, Manifest, MANIFEST_PATH};

@@ -67,9 +67,10 @@ fn executable_place(manifest_path: &str, executable: &str) -> (String, String) {
 }
 
 fn join(dir: &str, name: &str) -> String {
-    match dir.is_empty() {
-        true => name.to_owned(),
-        false => format!("{dir}/{name}"),
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
     }
 }
 

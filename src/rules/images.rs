@@ -147,11 +147,12 @@ fn image_type(package: &Package, path: &str) -> Result<(), String> {
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     let expected = IMAGE_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t);
-    match expected == Some(content) {
-        true => Ok(()),
-        false => Err(format!(
+    if expected == Some(content) {
+        Ok(())
+    } else {
+        Err(format!(
             "the content is {content} but the extension is `.{ext}`"
-        )),
+        ))
     }
 }
 

@@ -220,10 +220,6 @@ impl Findings {
             .map(counted)
             .join(", ")
     }
-
-    pub fn has_errors(&self) -> bool {
-        self.count(Severity::Error) > 0
-    }
 }
 
 /// Checks a plugin zip. Fails (bad input) only when the file cannot be read as a zip.

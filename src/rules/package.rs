@@ -134,9 +134,10 @@ impl Package {
             [(root, true)] => {
                 let dist = format!("{root}/dist/");
                 let legacy = entries.iter().any(|(n, _, _)| n.starts_with(&dist));
-                Some(match legacy {
-                    true => format!("{root}/dist"),
-                    false => (*root).clone(),
+                Some(if legacy {
+                    format!("{root}/dist")
+                } else {
+                    (*root).clone()
                 })
             }
             _ => None,
@@ -196,12 +197,13 @@ impl Package {
             }
             let relative = entry.path().strip_prefix(&base).expect("walked below base");
             let relative = relative.to_string_lossy().replace('\\', "/");
-            let bytes = match is_read(&relative) {
-                true => Some(
+            let bytes = if is_read(&relative) {
+                Some(
                     std::fs::read(entry.path())
                         .with_context(|| format!("reading {}", entry.path().display()))?,
-                ),
-                false => None,
+                )
+            } else {
+                None
             };
             let metadata = entry
                 .metadata()

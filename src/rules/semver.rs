@@ -95,9 +95,10 @@ fn pattern_version(text: &str, star: bool, optional_patch: bool) -> bool {
             && p.bytes()
                 .all(|b| b.is_ascii_digit() || b == b'x' || (star && b == b'*'))
     };
-    let count_ok = match optional_patch {
-        true => (1..=2).contains(&rest.len()),
-        false => rest.len() == 2,
+    let count_ok = if optional_patch {
+        (1..=2).contains(&rest.len())
+    } else {
+        rest.len() == 2
     };
     !major.is_empty()
         && major.bytes().all(|b| b.is_ascii_digit())

@@ -113,17 +113,19 @@ fn start_tag(text: &str) -> Result<(&str, &str, bool), String> {
 
 fn refuse_element(tag: &str) -> Result<(), String> {
     let local = tag.rsplit(':').next().unwrap_or(tag);
-    match FORBIDDEN.contains(&local) {
-        true => Err(format!("it contains a <{local}> element")),
-        false => Ok(()),
+    if FORBIDDEN.contains(&local) {
+        Err(format!("it contains a <{local}> element"))
+    } else {
+        Ok(())
     }
 }
 
 /// Event handlers (`onload`, `onclick`, …) run script; namespaced attributes cannot be handlers.
 fn refuse_attribute(attribute: &str) -> Result<(), String> {
-    match !attribute.contains(':') && attribute.to_ascii_lowercase().starts_with("on") {
-        true => Err(format!("it has an event handler attribute, {attribute}")),
-        false => Ok(()),
+    if !attribute.contains(':') && attribute.to_ascii_lowercase().starts_with("on") {
+        Err(format!("it has an event handler attribute, {attribute}"))
+    } else {
+        Ok(())
     }
 }
 
@@ -156,9 +158,10 @@ fn entity(text: &str) -> Result<&str, String> {
             .strip_prefix('#')
             .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())),
     };
-    match numeric || ["amp", "lt", "gt", "apos", "quot"].contains(&body) {
-        true => Ok(&text[end + 1..]),
-        false => Err(format!("an unknown entity &{body};")),
+    if numeric || ["amp", "lt", "gt", "apos", "quot"].contains(&body) {
+        Ok(&text[end + 1..])
+    } else {
+        Err(format!("an unknown entity &{body};"))
     }
 }
 
@@ -191,12 +194,13 @@ fn name(text: &str) -> Result<(&str, &str), String> {
         .chars()
         .next()
         .is_some_and(|c| c.is_alphabetic() || c == '_' || c == ':');
-    match end > 0 && first_ok {
-        true => Ok((&text[..end], &text[end..])),
-        false => Err(format!(
+    if end > 0 && first_ok {
+        Ok((&text[..end], &text[end..]))
+    } else {
+        Err(format!(
             "malformed markup near `{}`",
             text.chars().take(20).collect::<String>()
-        )),
+        ))
     }
 }
 

@@ -15,9 +15,10 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let findings = check(&path)?;
     let report = Report::new(&path, &findings);
-    match args.json {
-        true => report.print_json()?,
-        false => report.print_text(),
+    if args.json {
+        report.print_json()?
+    } else {
+        report.print_text()
     }
     match report.errors {
         0 => Ok(()),
@@ -38,9 +39,10 @@ fn check(path: &Path) -> Result<Findings> {
             path.display()
         )
     })?;
-    match metadata.is_file() {
-        true => rules::check_archive(path),
-        false => rules::check_dir(path),
+    if metadata.is_file() {
+        rules::check_archive(path)
+    } else {
+        rules::check_dir(path)
     }
     .with_context(|| format!("validating {}", path.display()))
 }

@@ -9,6 +9,7 @@ mod check;
 mod dev;
 mod devtools;
 mod frontend;
+mod layers;
 mod new;
 mod package;
 mod prompts;

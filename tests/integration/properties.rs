@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use create_grafana_plugin::new::{plan, Answers};
-use create_grafana_plugin::plugin::{PluginId, PluginKind, PluginName};
+use create_grafana_plugin::{plan, Answers, PlannedFile, PluginId, PluginKind, PluginName};
 use proptest::prelude::*;
 use regex::Regex;
 
@@ -49,7 +48,7 @@ fn answers(description: &str, author: &str) -> Answers {
     }
 }
 
-fn file<'a>(files: &'a [create_grafana_plugin::new::PlannedFile], path: &str) -> &'a str {
+fn file<'a>(files: &'a [PlannedFile], path: &str) -> &'a str {
     let found = files
         .iter()
         .find(|f| f.path == path)

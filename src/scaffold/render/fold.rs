@@ -136,9 +136,10 @@ fn busy_lines(text: &str, lines: &[&str]) -> Vec<bool> {
         }
         let close = tag_end(text, open);
         // `{{~` trims the end of the raw text before it.
-        let first = match text[open + 2..].starts_with('~') {
-            true => text[..open].trim_end().len(),
-            false => open,
+        let first = if text[open + 2..].starts_with('~') {
+            text[..open].trim_end().len()
+        } else {
+            open
         };
         mark(
             trimming.unwrap_or(first).min(first),
@@ -166,9 +167,10 @@ fn is_escaped(text: &str, open: usize) -> bool {
 }
 
 fn unescape(body: &str) -> Cow<'_, str> {
-    match body.contains("\\{{") {
-        true => Cow::Owned(body.replace("\\{{", "{{")),
-        false => Cow::Borrowed(body),
+    if body.contains("\\{{") {
+        Cow::Owned(body.replace("\\{{", "{{"))
+    } else {
+        Cow::Borrowed(body)
     }
 }
 

@@ -31,13 +31,13 @@ fn user() -> User {
 
 /// What identifies the plugin instance in every request.
 #[derive(Clone)]
-pub struct Target {
+pub struct Instance {
     pub plugin_id: String,
     pub plugin_type: String,
     pub settings: Settings,
 }
 
-impl Target {
+impl Instance {
     fn context(&self) -> Result<PluginContext> {
         let json_data =
             serde_json::to_vec(&self.settings.json_data).context("encoding jsonData")?;
@@ -99,10 +99,10 @@ pub async fn grpc_health(channel: Channel) -> Result<String> {
 }
 
 /// `pluginv2.Diagnostics/CheckHealth`: Ok(message) only for status OK.
-pub async fn check_health(channel: Channel, target: &Target) -> Result<String> {
+pub async fn check_health(channel: Channel, instance: &Instance) -> Result<String> {
     let response = DiagnosticsClient::new(channel)
         .check_health(CheckHealthRequest {
-            plugin_context: Some(target.context()?),
+            plugin_context: Some(instance.context()?),
             headers: HashMap::new(),
         })
         .await
@@ -124,7 +124,7 @@ pub async fn check_health(channel: Channel, target: &Target) -> Result<String> {
 /// `pluginv2.Data/QueryData` with one query, refId `A`, over the last hour.
 pub async fn query_data(
     channel: Channel,
-    target: &Target,
+    instance: &Instance,
     query: &serde_json::Value,
 ) -> Result<String> {
     let now = SystemTime::now()
@@ -133,7 +133,7 @@ pub async fn query_data(
         .as_millis() as i64;
     let hour = 3_600_000;
     let request = QueryDataRequest {
-        plugin_context: Some(target.context()?),
+        plugin_context: Some(instance.context()?),
         headers: HashMap::new(),
         queries: vec![DataQuery {
             ref_id: "A".into(),
@@ -208,11 +208,11 @@ fn describe_frame(bytes: &[u8]) -> Result<String> {
 
 /// `pluginv2.Resource/CallResource`: Grafana passes the sub-path after `/resources/`, without a
 /// leading slash, as both `path` and `url`.
-pub async fn call_resource(channel: Channel, target: &Target, path: &str) -> Result<String> {
+pub async fn call_resource(channel: Channel, instance: &Instance, path: &str) -> Result<String> {
     let path = path.trim_start_matches('/');
     let mut stream = ResourceClient::new(channel)
         .call_resource(CallResourceRequest {
-            plugin_context: Some(target.context()?),
+            plugin_context: Some(instance.context()?),
             path: path.split('?').next().unwrap_or_default().to_owned(),
             method: "GET".into(),
             url: path.to_owned(),
@@ -241,17 +241,18 @@ pub async fn call_resource(channel: Channel, target: &Target, path: &str) -> Res
     let code = code.ok_or_else(|| anyhow!("the plugin sent no response for /{path}"))?;
     let text = String::from_utf8_lossy(&body);
     let shown: String = text.chars().take(200).collect();
-    match (200..300).contains(&code) {
-        true => Ok(format!("GET /{path} → {code} {shown}")),
-        false => bail!("GET /{path} → {code} {shown}"),
+    if (200..300).contains(&code) {
+        Ok(format!("GET /{path} → {code} {shown}"))
+    } else {
+        bail!("GET /{path} → {code} {shown}")
     }
 }
 
 /// `pluginv2.Diagnostics/CollectMetrics`: Prometheus text exposition.
-pub async fn collect_metrics(channel: Channel, target: &Target) -> Result<String> {
+pub async fn collect_metrics(channel: Channel, instance: &Instance) -> Result<String> {
     let response = DiagnosticsClient::new(channel)
         .collect_metrics(CollectMetricsRequest {
-            plugin_context: Some(target.context()?),
+            plugin_context: Some(instance.context()?),
         })
         .await
         .map_err(|status| {

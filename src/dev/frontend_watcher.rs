@@ -2,33 +2,23 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 
-use crate::process;
+use crate::{npm, process};
 
-pub struct Frontend {
+pub struct FrontendWatcher {
     child: Child,
     stopped: bool,
 }
 
-impl Frontend {
+impl FrontendWatcher {
     pub fn start(root: &Path) -> Result<Self> {
-        let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-        let mut cmd = Command::new(npm);
-        cmd.args(["run", "dev"])
-            .current_dir(root)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = process::own_group(&mut cmd).spawn().map_err(|error| {
-            anyhow!(
-                "running `npm run dev` in {}: {error}\n  help: install Node.js 22 or newer, or \
-                 pass --no-frontend",
-                root.display()
-            )
-        })?;
+        let mut cmd = npm::script(root, "dev");
+        cmd.stderr(Stdio::piped());
+        let help = "install Node.js 22 or newer, or pass --no-frontend";
+        let mut child = npm::spawn(process::own_group(&mut cmd), root, help)?;
         if let Some(out) = child.stdout.take() {
             prefix_lines(out);
         }
@@ -49,7 +39,7 @@ impl Frontend {
     }
 }
 
-impl Drop for Frontend {
+impl Drop for FrontendWatcher {
     fn drop(&mut self) {
         self.stop();
     }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cargo::Event;
+use super::cargo::Event;
 
 /// cargo's status verbs (right-aligned, as in `   Compiling serde v1`): the bar already says this.
 const STATUS_VERBS: &[&str] = &[
@@ -85,9 +85,10 @@ impl TargetProgress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        match ok {
-            true => eprintln!("built {} in {seconds:.1} s", self.label),
-            false => eprintln!("{} failed after {seconds:.1} s", self.label),
+        if ok {
+            eprintln!("built {} in {seconds:.1} s", self.label)
+        } else {
+            eprintln!("{} failed after {seconds:.1} s", self.label)
         }
     }
 }

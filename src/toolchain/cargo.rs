@@ -30,8 +30,8 @@ pub struct Build<'a> {
 /// What a running build reports.
 #[derive(Debug)]
 pub enum Event {
-    /// A crate (or build script run) finished; `fresh` when it was already up to date.
-    Unit { name: String, fresh: bool },
+    /// A crate (or build script run) finished.
+    Unit { name: String },
     /// A line cargo wrote to stderr: status, warnings and errors, already rendered.
     Stderr(String),
 }
@@ -42,15 +42,14 @@ struct Message {
     #[serde(default)]
     executable: Option<PathBuf>,
     #[serde(default)]
-    target: Option<Target>,
+    target: Option<CargoTarget>,
     #[serde(default)]
     package_id: Option<String>,
-    #[serde(default)]
-    fresh: bool,
 }
 
 #[derive(Deserialize)]
-struct Target {
+/// The crate target (bin, lib, build script) a message is about, in cargo's words.
+struct CargoTarget {
     name: String,
 }
 
@@ -186,10 +185,7 @@ impl Build<'_> {
                         executable = Some(path);
                     }
                     if let Some(name) = unit_name(&message) {
-                        on_event(Event::Unit {
-                            name,
-                            fresh: message.fresh,
-                        });
+                        on_event(Event::Unit { name });
                     }
                 }
             }

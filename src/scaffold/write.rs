@@ -10,15 +10,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use super::plan::{Plan, PlannedFile};
+use super::{Plan, PlannedFile};
 use crate::bad_input;
 use crate::error::Interrupted;
 use crate::interrupt;
 use crate::parallel;
 
-/// What is at the target path before we write.
+/// What is at the destination directory before we write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
+pub enum Destination {
     Missing,
     Empty,
     /// Only accepted with `--force`.
@@ -32,35 +32,36 @@ pub struct Outcome {
     pub skipped: Vec<String>,
 }
 
-pub fn check_target(root: &Path, force: bool) -> Result<Target> {
-    let target = classify(root, force)?;
+pub fn check_destination(root: &Path, force: bool) -> Result<Destination> {
+    let destination = classify(root, force)?;
     // A fresh plugin is renamed into place from the parent. The rename would also replace a
     // read-only empty directory, but that mode is the user saying no, so it is honoured. With
     // --force, files are added inside the directory.
-    let changed = match target {
-        Target::Missing => vec![parent_of(root)],
-        Target::Empty => vec![root.to_owned(), parent_of(root)],
-        Target::NonEmpty => vec![root.to_owned()],
+    let changed = match destination {
+        Destination::Missing => vec![parent_of(root)],
+        Destination::Empty => vec![root.to_owned(), parent_of(root)],
+        Destination::NonEmpty => vec![root.to_owned()],
     };
     for dir in &changed {
         require_writable(dir, root)?;
     }
-    Ok(target)
+    Ok(destination)
 }
 
-fn classify(root: &Path, force: bool) -> Result<Target> {
+fn classify(root: &Path, force: bool) -> Result<Destination> {
     match fs::metadata(root) {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             let parent = parent_of(root);
-            match parent.is_dir() {
-                true => Ok(Target::Missing),
-                false => Err(bad_input!(
+            if parent.is_dir() {
+                Ok(Destination::Missing)
+            } else {
+                Err(bad_input!(
                     "cannot create {}: its parent directory {} does not exist\n  help: create it \
-                     first (mkdir -p {}) or choose another directory",
+                 first (mkdir -p {}) or choose another directory",
                     root.display(),
                     parent.display(),
                     parent.display()
-                )),
+                ))
             }
         }
         Err(error) => match root.ancestors().skip(1).find(|a| a.is_file()) {
@@ -80,8 +81,8 @@ fn classify(root: &Path, force: bool) -> Result<Target> {
             let mut entries =
                 fs::read_dir(root).with_context(|| format!("reading {}", root.display()))?;
             match (entries.next().is_some(), force) {
-                (false, _) => Ok(Target::Empty),
-                (true, true) => Ok(Target::NonEmpty),
+                (false, _) => Ok(Destination::Empty),
+                (true, true) => Ok(Destination::NonEmpty),
                 (true, false) => Err(bad_input!(
                     "directory {} already exists and is not empty\n  help: choose another \
                      directory, or pass --force to add only the missing files (existing files are \
@@ -94,32 +95,34 @@ fn classify(root: &Path, force: bool) -> Result<Target> {
 }
 
 /// What `write` would do, without doing it.
-pub fn preview(plan: &Plan, target: Target) -> Outcome {
+pub fn preview(plan: &Plan, destination: Destination) -> Outcome {
     let mut outcome = Outcome::default();
     for file in &plan.files {
-        let exists =
-            target == Target::NonEmpty && fs::symlink_metadata(plan.root.join(&file.path)).is_ok();
-        match exists {
-            true => outcome.skipped.push(file.path.clone()),
-            false => outcome.written.push(file.path.clone()),
+        let exists = destination == Destination::NonEmpty
+            && fs::symlink_metadata(plan.root.join(&file.path)).is_ok();
+        if exists {
+            outcome.skipped.push(file.path.clone())
+        } else {
+            outcome.written.push(file.path.clone())
         }
     }
     outcome
 }
 
-pub fn write(plan: &Plan, target: Target) -> Result<Outcome> {
+pub fn write(plan: &Plan, destination: Destination) -> Result<Outcome> {
     let _deferred = interrupt::Deferred::start();
-    match target {
-        Target::Missing | Target::Empty => write_fresh(plan, target),
-        Target::NonEmpty => write_missing_files(plan),
+    match destination {
+        Destination::Missing | Destination::Empty => write_fresh(plan, destination),
+        Destination::NonEmpty => write_missing_files(plan),
     }
 }
 
-fn write_fresh(plan: &Plan, target: Target) -> Result<Outcome> {
+fn write_fresh(plan: &Plan, destination: Destination) -> Result<Outcome> {
     let staging = staging_path(&plan.root);
     fs::create_dir(&staging)
         .with_context(|| format!("creating the staging directory {}", staging.display()))?;
-    let result = fill(&staging, &plan.files).and_then(|()| commit(&staging, &plan.root, target));
+    let result =
+        fill(&staging, &plan.files).and_then(|()| commit(&staging, &plan.root, destination));
     if result.is_err() {
         // Best effort: the original error is what the user needs to see.
         let _ = fs::remove_dir_all(&staging);
@@ -153,18 +156,18 @@ fn fill(staging: &Path, files: &[PlannedFile]) -> Result<()> {
     written.into_iter().collect()
 }
 
-fn commit(staging: &Path, root: &Path, target: Target) -> Result<()> {
+fn commit(staging: &Path, root: &Path, destination: Destination) -> Result<()> {
     if interrupt::requested() {
         return Err(interrupted());
     }
     // POSIX rename replaces an empty directory atomically; Windows needs it gone first.
-    if cfg!(windows) && target == Target::Empty {
+    if cfg!(windows) && destination == Destination::Empty {
         fs::remove_dir(root).with_context(|| format!("replacing empty {}", root.display()))?;
     }
     match fs::rename(staging, root) {
         Ok(()) => Ok(()),
         // Another process (a second `new`, say) filled the directory after we checked it.
-        Err(_) if target == Target::Missing && root.exists() => Err(bad_input!(
+        Err(_) if destination == Destination::Missing && root.exists() => Err(bad_input!(
             "{} was created by something else while this plugin was being written; nothing \
              was written\n  help: choose another directory",
             root.display()
@@ -302,9 +305,10 @@ pub(crate) fn writable(dir: &Path) -> io::Result<()> {
 
 #[cfg(not(unix))]
 pub(crate) fn writable(dir: &Path) -> io::Result<()> {
-    match fs::metadata(dir)?.permissions().readonly() {
-        true => Err(io::Error::from(io::ErrorKind::PermissionDenied)),
-        false => Ok(()),
+    if fs::metadata(dir)?.permissions().readonly() {
+        Err(io::Error::from(io::ErrorKind::PermissionDenied))
+    } else {
+        Ok(())
     }
 }
 
@@ -370,8 +374,8 @@ mod tests {
         let root = temp.path().join("plugin");
         // `a` is first a file, then needed as a directory: the second write fails.
         let broken = plan(&root, vec![file("a", "1"), file("a/b", "2")]);
-        let target = check_target(&root, false).unwrap();
-        assert!(write(&broken, target).is_err());
+        let destination = check_destination(&root, false).unwrap();
+        assert!(write(&broken, destination).is_err());
         assert!(tree(temp.path()).is_empty(), "{:?}", tree(temp.path()));
     }
 
@@ -380,9 +384,13 @@ mod tests {
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path().join("plugin");
         fs::create_dir(&root).unwrap();
-        let target = check_target(&root, false).unwrap();
-        assert_eq!(target, Target::Empty);
-        write(&plan(&root, vec![file("x/run.sh", "#!/bin/sh\n")]), target).unwrap();
+        let destination = check_destination(&root, false).unwrap();
+        assert_eq!(destination, Destination::Empty);
+        write(
+            &plan(&root, vec![file("x/run.sh", "#!/bin/sh\n")]),
+            destination,
+        )
+        .unwrap();
         assert_eq!(tree(temp.path()), ["plugin", "plugin/x", "plugin/x/run.sh"]);
         #[cfg(unix)]
         {
@@ -400,14 +408,14 @@ mod tests {
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path();
         fs::write(root.join("keep.txt"), "mine").unwrap();
-        let target = check_target(root, true).unwrap();
-        assert_eq!(target, Target::NonEmpty);
+        let destination = check_destination(root, true).unwrap();
+        assert_eq!(destination, Destination::NonEmpty);
         let p = plan(
             root,
             vec![file("keep.txt", "theirs"), file("new/file.txt", "new")],
         );
-        let preview = preview(&p, target);
-        let outcome = write(&p, target).unwrap();
+        let preview = preview(&p, destination);
+        let outcome = write(&p, destination).unwrap();
         assert_eq!(outcome, preview);
         assert_eq!(outcome.skipped, ["keep.txt"]);
         assert_eq!(outcome.written, ["new/file.txt"]);
@@ -423,7 +431,7 @@ mod tests {
             root,
             vec![file("a/one.txt", "1"), file("src/plugin.json", "{}")],
         );
-        let error = write(&p, check_target(root, true).unwrap()).unwrap_err();
+        let error = write(&p, check_destination(root, true).unwrap()).unwrap_err();
         assert!(
             format!("{error:#}").contains("a file of that name exists"),
             "{error:#}"
@@ -435,14 +443,14 @@ mod tests {
     fn refusals_name_the_problem() {
         let temp = tempfile::tempdir().unwrap();
         fs::write(temp.path().join("f"), "").unwrap();
-        let not_dir = check_target(&temp.path().join("f"), true).unwrap_err();
+        let not_dir = check_destination(&temp.path().join("f"), true).unwrap_err();
         assert!(not_dir.to_string().contains("not a directory"));
-        let no_parent = check_target(&temp.path().join("missing/plugin"), false).unwrap_err();
+        let no_parent = check_destination(&temp.path().join("missing/plugin"), false).unwrap_err();
         assert!(
             no_parent.to_string().contains("does not exist"),
             "{no_parent}"
         );
-        let busy = check_target(temp.path(), false).unwrap_err();
+        let busy = check_destination(temp.path(), false).unwrap_err();
         assert!(busy.to_string().contains("--force"), "{busy}");
     }
 

@@ -2,13 +2,75 @@
 //! plugin's own `provisioning/` files, so what the user provisioned is what gets checked.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde_json::Value;
 
 use crate::bad_input;
-use crate::cli::{json_object, JsonData, SecureSetting};
+
+/// `--json-data`: the JSON object itself, or the file to read it from when the build starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JsonData {
+    Inline(Value),
+    /// Read (and checked) when the command resolves its plan, before anything is built.
+    File(PathBuf),
+}
+
+impl JsonData {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.strip_prefix('@') {
+            Some("") => {
+                Err("@ needs a file name after it\n  help: e.g. --json-data @settings.json".into())
+            }
+            Some(path) => Ok(Self::File(PathBuf::from(path))),
+            None => json_object(text, "--json-data '{\"path\":\"/api\"}'").map(Self::Inline),
+        }
+    }
+}
+
+/// One `--secure KEY=VALUE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecureSetting {
+    pub key: String,
+    pub value: String,
+}
+
+impl SecureSetting {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok(Self {
+                key: key.to_owned(),
+                value: value.to_owned(),
+            }),
+            _ => Err("not KEY=VALUE\n  help: e.g. --secure apiKey=secret".into()),
+        }
+    }
+}
+
+/// Grafana's jsonData and query models are JSON objects; `example` shows one in the help line.
+pub fn json_object(text: &str, example: &str) -> Result<Value, String> {
+    let help = format!("  help: give a JSON object, quoted for the shell, e.g. {example}");
+    match serde_json::from_str::<Value>(text) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        Ok(other) => Err(format!(
+            "a JSON object {{…}} is needed, not {}\n{help}",
+            json_kind(&other)
+        )),
+        Err(error) => Err(format!("not valid JSON: {error}\n{help}")),
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {

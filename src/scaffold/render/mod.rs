@@ -10,7 +10,7 @@ use handlebars::{
 use include_dir::{include_dir, Dir, File};
 use serde_json::Value;
 
-use super::plan::PlannedFile;
+use super::PlannedFile;
 use crate::parallel;
 
 mod fold;
@@ -143,9 +143,10 @@ fn render_files<'a>(
     let mut engine = engine();
     let mut sources = Vec::new();
     for file in files {
-        match file.is_partial() {
-            true => register_partial(&mut engine, &file)?,
-            false => sources.push(file),
+        if file.is_partial() {
+            register_partial(&mut engine, &file)?
+        } else {
+            sources.push(file)
         }
     }
     // Converted to Handlebars' form once, not once per template.
@@ -232,13 +233,12 @@ fn register_partial(engine: &mut Handlebars, source: &Source) -> Result<()> {
 }
 
 fn render_file(engine: &Handlebars, source: &Source, context: &HbContext) -> Result<PlannedFile> {
-    let (path, contents) = match source.is_template() {
-        true => {
-            let rendered = fold::render(source.text()?, &source.shown, engine, context)?;
-            let path = source.relative.strip_suffix(TEMPLATE_SUFFIX);
-            (path.unwrap_or(&source.relative), rendered.into_bytes())
-        }
-        false => (source.relative.as_str(), source.file.contents().to_vec()),
+    let (path, contents) = if source.is_template() {
+        let rendered = fold::render(source.text()?, &source.shown, engine, context)?;
+        let path = source.relative.strip_suffix(TEMPLATE_SUFFIX);
+        (path.unwrap_or(&source.relative), rendered.into_bytes())
+    } else {
+        (source.relative.as_str(), source.file.contents().to_vec())
     };
     let path = output_path(path);
     Ok(PlannedFile {

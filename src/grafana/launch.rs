@@ -109,9 +109,10 @@ impl LaunchError {
 }
 
 fn shown_stderr(stderr: &str) -> String {
-    match stderr.is_empty() {
-        true => "; it wrote nothing on stderr".to_owned(),
-        false => format!("; its stderr:\n{stderr}"),
+    if stderr.is_empty() {
+        "; it wrote nothing on stderr".to_owned()
+    } else {
+        format!("; its stderr:\n{stderr}")
     }
 }
 

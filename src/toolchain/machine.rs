@@ -167,12 +167,13 @@ impl Machine {
                 "the Rust standard library for {} is not installed",
                 triple.name
             ));
-            fixes.push(match self.rustup {
-                true => format!("rustup target add {}", triple.name),
-                false => format!(
+            fixes.push(if self.rustup {
+                format!("rustup target add {}", triple.name)
+            } else {
+                format!(
                     "install Rust with rustup (https://rustup.rs), then: rustup target add {}",
                     triple.name
-                ),
+                )
             });
         }
         let recipe = |driver, linker| Recipe {
