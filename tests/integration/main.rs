@@ -9,6 +9,7 @@ mod check;
 mod dev;
 mod devtools;
 mod frontend;
+mod load;
 mod new;
 mod package;
 mod prompts;
