@@ -16,6 +16,9 @@ pub struct Field {
     pub name: &'static str,
     /// The doc comment of the field on both sides.
     pub doc: &'static str,
+    /// What the configuration page or query editor shows beside the input, so that a backend
+    /// message can name the field the way the user sees it.
+    pub label: &'static str,
     /// A value for `provisioning/` and the generated tests.
     pub example: &'static str,
 }
@@ -45,6 +48,7 @@ pub struct QueryFields {
 const API_KEY: Field = Field {
     name: "apiKey",
     doc: "The key used to authenticate against the upstream API.",
+    label: "API Key",
     example: "secret-key",
 };
 
@@ -52,6 +56,7 @@ const DATASOURCE: Fields = Fields {
     json_data: Field {
         name: "path",
         doc: "An example setting; a real data source might keep a URL path or a region here.",
+        label: "Path",
         example: "/v1/weather",
     },
     secure_json_data: API_KEY,
@@ -59,11 +64,13 @@ const DATASOURCE: Fields = Fields {
         text: Field {
             name: "queryText",
             doc: "Free text; dashboard variables in it are replaced before the query runs.",
+            label: "Query text",
             example: "rain",
         },
         constant: Field {
             name: "constant",
             doc: "The value every point of the answer has.",
+            label: "Constant",
             example: "2.5",
         },
         default_constant: "6.5",
@@ -74,6 +81,7 @@ const APP: Fields = Fields {
     json_data: Field {
         name: "apiUrl",
         doc: "The base URL of the API the app talks to.",
+        label: "API Url",
         example: "https://api.example.com",
     },
     secure_json_data: API_KEY,

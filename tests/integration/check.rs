@@ -324,3 +324,103 @@ fn ctrl_c_stops_the_check_and_reaps_the_plugin() {
         "plugin {pid} still runs:\n{proc_status}"
     );
 }
+
+/// What `check` cannot show with one call of each kind, each on the wire to every backend
+/// variant: an instance lives as long as its settings version (counted by its
+/// `plugin_instances_created_total`), an app needs no API key to be healthy, CollectMetrics
+/// includes a Go plugin's process metrics, and a user without a basic role (`None`) is answered.
+#[test]
+fn every_generated_backend_keeps_instances_reports_process_metrics_and_answers_role_none() {
+    use crate::load::{context, health, metrics, query, runtime, sample, Backend};
+
+    for &(kind, backend) in VARIANTS.iter().filter(|v| v.1) {
+        let scratch = Scratch::new();
+        let name = format!("{kind}wire");
+        let root = scratch.generate_as(kind, backend, &name, "acme");
+        let plugin_type = if kind == "datasource" {
+            "datasource"
+        } else {
+            "app"
+        };
+        let plugin_id = format!("acme-{name}-{plugin_type}");
+        // Apps need no key; data sources are given the key they require.
+        let secure: &[(&str, &str)] = match plugin_type {
+            "datasource" => &[("apiKey", "k")],
+            _ => &[],
+        };
+        let saved_at =
+            |updated_ms, role| context(&plugin_id, plugin_type, secure, updated_ms, role);
+        let running = Backend::start(&root, &name, false);
+        runtime().block_on(async {
+            let channel = running.connect().await;
+            let created = |text: &str| sample(text, "plugin_instances_created_total");
+            for _ in 0..2 {
+                let (status, message) = health(channel.clone(), saved_at(1_000, "Admin")).await;
+                assert_eq!(status, 1, "{kind}: health {status}: {message}");
+            }
+            let text = metrics(channel.clone(), saved_at(1_000, "Admin")).await;
+            assert_eq!(created(&text), 1.0, "{kind}: one instance for one version");
+            assert!(
+                sample(&text, "process_resident_memory_bytes") > 1e6,
+                "{text}"
+            );
+            assert!(sample(&text, "process_open_fds") > 0.0, "{text}");
+            assert!(
+                sample(&text, "process_start_time_seconds") > 1.6e9,
+                "{text}"
+            );
+
+            // A user without a basic role, with settings saved later: answered, by a new instance.
+            let (status, message) = health(channel.clone(), saved_at(2_000, "None")).await;
+            assert_eq!(
+                status, 1,
+                "{kind}: health for role None {status}: {message}"
+            );
+            if plugin_type == "datasource" {
+                let answer = query(channel.clone(), saved_at(2_000, "None")).await;
+                assert!(answer.error.is_empty(), "{kind}: {}", answer.error);
+                assert_eq!(answer.frames.len(), 1);
+            }
+            let text = metrics(channel.clone(), saved_at(2_000, "None")).await;
+            assert_eq!(
+                created(&text),
+                2.0,
+                "{kind}: a new instance for the new version"
+            );
+        });
+    }
+}
+
+#[test]
+fn an_app_without_settings_is_healthy_and_a_data_source_names_the_missing_field() {
+    use crate::load::{context, health, runtime, Backend};
+
+    let scratch = Scratch::new();
+    let app = scratch.generate_as("app", true, "nokeyapp", "acme");
+    let ds = scratch.generate_as("datasource", true, "nokeyds", "acme");
+    let cases = [
+        (
+            app,
+            "nokeyapp",
+            "app",
+            1,
+            "App is working (no API key, no API URL configured)",
+        ),
+        (
+            ds,
+            "nokeyds",
+            "datasource",
+            2,
+            "API Key is required: set it in the data source settings",
+        ),
+    ];
+    for (root, name, plugin_type, expected, message) in cases {
+        let running = Backend::start(&root, name, false);
+        let plugin_id = format!("acme-{name}-{plugin_type}");
+        let got = runtime().block_on(async {
+            let channel = running.connect().await;
+            health(channel, context(&plugin_id, plugin_type, &[], 0, "Admin")).await
+        });
+        assert_eq!(got, (expected, message.to_owned()), "{plugin_type}");
+    }
+}

@@ -10,6 +10,7 @@ mod dev;
 mod devtools;
 mod frontend;
 mod layers;
+mod load;
 mod new;
 mod package;
 mod prompts;

@@ -55,6 +55,25 @@ fn every_variant_has_a_valid_plugin_json() {
     }
 }
 
+/// A Scenes app named `scenes` lists the word once among its keywords. (Names equal to a plugin
+/// type, such as `app`, are refused.)
+#[test]
+fn keywords_name_each_word_once() {
+    for (name, keywords) in [
+        ("scenes", vec!["app", "scenes"]),
+        ("weather", vec!["app", "scenes", "weather"]),
+    ] {
+        let scratch = Scratch::new();
+        let root = scratch.generate_as("scenesapp", false, name, "acme");
+        let json = read_json(&root.join("src/plugin.json"));
+        assert_eq!(
+            json["info"]["keywords"],
+            serde_json::json!(keywords),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn every_variant_has_the_files_grafana_tooling_expects() {
     for &(kind, backend) in VARIANTS {

@@ -6,9 +6,10 @@ use std::{convert::Infallible, sync::Arc};
 use grafana_plugin_sdk::{backend, prelude::*};
 
 use crate::{
-    logging,
+    instance::{Instance, Instances},
+    logging::{self, Context},
     metrics::Metrics,
-    settings::{Instance, SecureJsonData, Settings},
+    settings::{SecureJsonData, SettingsError},
 };
 
 /// The data source backend.
@@ -20,6 +21,16 @@ use crate::{
 #[grafana_plugin(plugin_type = "datasource", secure_json_data = "SecureJsonData")]
 pub struct Datasource {
     pub metrics: Arc<Metrics>,
+    pub instances: Arc<Instances>,
+}
+
+impl Datasource {
+    /// The state kept for the request's data source, built from its settings on first use and
+    /// again whenever they change.
+    pub fn instance(&self, context: &Context) -> Result<Arc<Instance>, SettingsError> {
+        self.instances
+            .get(context, || self.metrics.instances_created.inc())
+    }
 }
 
 #[backend::async_trait]
@@ -32,9 +43,7 @@ impl backend::DiagnosticsService for Datasource {
     ) -> Result<backend::CheckHealthResponse, Self::CheckHealthError> {
         logging::request("checkHealth", &request.plugin_context, None);
         self.metrics.health_checks.inc();
-        Ok(check_health(
-            request.plugin_context.instance_settings.as_ref(),
-        ))
+        Ok(check_health(self.instance(&request.plugin_context)))
     }
 
     type CollectMetricsError = Infallible;
@@ -51,16 +60,17 @@ impl backend::DiagnosticsService for Datasource {
     }
 }
 
-/// Validates the settings of a data source instance. A real data source would also make a
-/// cheap call to its API here, to prove the URL and the key work.
-fn check_health(instance: Option<&Instance>) -> backend::CheckHealthResponse {
-    match Settings::from_instance(instance) {
-        Ok(settings) if settings.json.path.is_empty() => backend::CheckHealthResponse::ok(
+/// Reports whether the instance could be built from its settings. A real data source would
+/// also make a cheap call to its API here with the instance's client, to prove the URL and the
+/// key work.
+fn check_health(instance: Result<Arc<Instance>, SettingsError>) -> backend::CheckHealthResponse {
+    match instance {
+        Ok(instance) if instance.settings.json.path.is_empty() => backend::CheckHealthResponse::ok(
             "Data source is working (API key set, no path configured)".to_owned(),
         ),
-        Ok(settings) => backend::CheckHealthResponse::ok(format!(
+        Ok(instance) => backend::CheckHealthResponse::ok(format!(
             "Data source is working (API key set, path {:?})",
-            settings.json.path
+            instance.settings.json.path
         )),
         Err(err) => {
             tracing::info!(error = %err, "health check failed");
@@ -78,22 +88,31 @@ mod tests {
 
     use super::*;
 
-    /// Builds a request the way the SDK does from what Grafana sends over gRPC.
-    fn request(
+    /// The settings Grafana sends for a data source saved at `updated_ms`.
+    fn settings(
         json_data: &str,
         secure: &[(&str, &str)],
-    ) -> backend::CheckHealthRequest<Datasource> {
-        let settings = pluginv2::DataSourceInstanceSettings {
+        updated_ms: i64,
+    ) -> pluginv2::DataSourceInstanceSettings {
+        pluginv2::DataSourceInstanceSettings {
+            uid: "uid".to_owned(),
             json_data: json_data.as_bytes().to_vec(),
             decrypted_secure_json_data: secure
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect::<HashMap<_, _>>(),
+            last_updated_ms: updated_ms,
             ..Default::default()
-        };
+        }
+    }
+
+    /// Builds a request the way the SDK does from what Grafana sends over gRPC.
+    fn request(
+        settings: Option<pluginv2::DataSourceInstanceSettings>,
+    ) -> backend::CheckHealthRequest<Datasource> {
         pluginv2::CheckHealthRequest {
             plugin_context: Some(pluginv2::PluginContext {
-                data_source_instance_settings: Some(settings),
+                data_source_instance_settings: settings,
                 ..Default::default()
             }),
             ..Default::default()
@@ -105,7 +124,7 @@ mod tests {
     async fn health(json_data: &str, secure: &[(&str, &str)]) -> backend::CheckHealthResponse {
         let plugin = Datasource::default();
         let response = plugin
-            .check_health(request(json_data, secure))
+            .check_health(request(Some(settings(json_data, secure, 0))))
             .await
             .unwrap();
         assert_eq!(plugin.metrics.health_checks.get(), 1);
@@ -133,13 +152,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn error_when_api_key_is_missing() {
+    async fn error_names_the_missing_setting_as_the_settings_page_labels_it() {
         let response = health(r#"{"path":"/v1"}"#, &[]).await;
         assert_eq!(response.status, HealthStatus::Error);
-        assert!(
-            response.message.contains("API key is missing"),
-            "{}",
-            response.message
+        assert_eq!(
+            response.message,
+            "API Key is required: set it in the data source settings"
         );
     }
 
@@ -154,10 +172,30 @@ mod tests {
         );
     }
 
-    #[test]
-    fn error_when_settings_are_absent() {
-        let response = check_health(None);
+    #[tokio::test]
+    async fn error_when_settings_are_absent() {
+        let response = Datasource::default()
+            .check_health(request(None))
+            .await
+            .unwrap();
         assert_eq!(response.status, HealthStatus::Error);
+        assert!(
+            response.message.contains("no data source settings"),
+            "{}",
+            response.message
+        );
+    }
+
+    #[tokio::test]
+    async fn the_instance_lives_until_the_settings_change() {
+        let plugin = Datasource::default();
+        let saved_at = |updated_ms| request(Some(settings("", &[("apiKey", "k")], updated_ms)));
+        for updated_ms in [1_000, 1_000, 2_000, 2_000] {
+            let response = plugin.check_health(saved_at(updated_ms)).await.unwrap();
+            assert_eq!(response.status, HealthStatus::Ok);
+        }
+        assert_eq!(plugin.metrics.instances_created.get(), 2);
+        assert_eq!(plugin.instances.len(), 1);
     }
 
     #[tokio::test]
@@ -175,5 +213,6 @@ mod tests {
             text.contains("plugin_data_queries_total{outcome=\"ok\"} 1"),
             "{text}"
         );
+        assert!(text.contains("plugin_instances_created_total 0"), "{text}");
     }
 }
