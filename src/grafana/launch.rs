@@ -10,9 +10,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, ChildStdout, Command};
 
 use super::handshake::{self, Handshake, APP_PROTOCOL};
-
-/// The Grafana version announced to the plugin in `GF_VERSION`.
-pub const GRAFANA_VERSION: &str = "12.4.0";
+use crate::plugin::GRAFANA_VERSION;
 
 /// A running backend. Dropping it kills the process; [`Running::stop`] also reaps it.
 pub struct Running {
@@ -128,6 +126,7 @@ pub fn spawn(exe: &Path, output: Output) -> Result<(Running, ChildStdout), Launc
         .env("PLUGIN_PROTOCOL_VERSIONS", APP_PROTOCOL.to_string())
         .env("PLUGIN_MIN_PORT", "10000")
         .env("PLUGIN_MAX_PORT", "25000")
+        // The version the generated development container runs, announced as Grafana does.
         .env("GF_VERSION", GRAFANA_VERSION)
         .env("GF_EDITION", "oss")
         .stdin(Stdio::null())

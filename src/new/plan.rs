@@ -4,6 +4,7 @@ use anyhow::Result;
 use serde_json::{json, Value};
 
 use super::answers::Answers;
+use crate::plugin::GRAFANA_VERSION;
 use crate::scaffold::render::{self, Layer};
 use crate::scaffold::{Plan, PlannedFile};
 
@@ -51,6 +52,7 @@ fn context(answers: &Answers) -> Value {
         "executable": id.executable(),
         "fields": id.kind.fields(),
         "tool_version": env!("CARGO_PKG_VERSION"),
+        "grafana_version": GRAFANA_VERSION,
     })
 }
 

@@ -12,3 +12,7 @@ pub use fields::snake_case;
 pub use id::{NameError, PluginId, PluginName};
 pub use kind::PluginKind;
 pub use manifest::{find_root, Manifest, MANIFEST_PATH};
+
+/// The Grafana release a generated project runs in development (its compose image) and that
+/// `check` and `dev --local` announce to a backend in `GF_VERSION`.
+pub const GRAFANA_VERSION: &str = "12.4.0";
