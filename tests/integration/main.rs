@@ -16,3 +16,4 @@ mod properties;
 mod release;
 mod snapshots;
 mod validate;
+mod workflows;
