@@ -228,11 +228,34 @@ fn the_release_build_and_package_commands_work_here() {
         );
         expected.push(format!("{id}-1.0.0.{suffix}.zip"));
     }
-    for zip in expected {
-        for file in [zip.clone(), format!("{zip}.sha1"), format!("{zip}.sha256")] {
-            assert!(artifacts.join(&file).is_file(), "artifacts/ lacks {file}");
-        }
-    }
+    let with_checksums = |zips: &[String]| -> BTreeSet<String> {
+        zips.iter()
+            .flat_map(|zip| [zip.clone(), format!("{zip}.sha1"), format!("{zip}.sha256")])
+            .collect()
+    };
+    let listed = || -> BTreeSet<String> {
+        std::fs::read_dir(&artifacts)
+            .expect("read artifacts/")
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(listed(), with_checksums(&expected));
+
+    // A signed release keeps only the archive with every platform (its MANIFEST.txt lists them all).
+    let bash = require_tool("bash", "apt-get install bash");
+    let keep = step_named(
+        &release,
+        "build",
+        "Keep only the complete archive when signed",
+    );
+    assert_eq!(keep["if"], "vars.GRAFANA_ROOT_URLS != ''");
+    let output = Command::new(bash)
+        .args(["-eo", "pipefail", "-c", run_of(keep)])
+        .current_dir(&root)
+        .output()
+        .expect("run bash");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(listed(), with_checksums(&expected[..1]));
 }
 
 #[test]
