@@ -42,7 +42,7 @@ struct Plan {
 
 pub fn run(args: &BuildArgs) -> Result<()> {
     let plan = resolve(args)?;
-    let recipes = recipes(&plan.targets)?;
+    let recipes = recipes(&plan.root, &plan.targets)?;
     let mut rows = Vec::new();
     let mut compiled = Vec::new();
     for recipe in &recipes {
@@ -118,11 +118,11 @@ fn resolve(args: &BuildArgs) -> Result<Plan> {
 }
 
 /// How each target gets built here; stops before compiling anything if one cannot be.
-pub(crate) fn recipes(targets: &[&'static BuildTarget]) -> Result<Vec<Recipe>> {
+pub(crate) fn recipes(root: &Path, targets: &[&'static BuildTarget]) -> Result<Vec<Recipe>> {
     if targets.is_empty() {
         return Ok(Vec::new());
     }
-    let machine = Machine::probe()?;
+    let machine = Machine::probe(root)?;
     let (ok, missing): (Vec<_>, Vec<_>) = targets
         .iter()
         .map(|target| machine.recipe(target))

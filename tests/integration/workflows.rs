@@ -190,6 +190,8 @@ fn the_release_build_and_package_commands_work_here() {
             .std_cmd()
             .current_dir(&root)
             .args(args)
+            // cargo test sets it, and it would override rust-toolchain.toml as CI does not.
+            .env_remove("RUSTUP_TOOLCHAIN")
             .env("CARGO_TARGET_DIR", shared_cargo_target())
             .env("CARGO_PROFILE_RELEASE_LTO", "false")
             .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
@@ -328,6 +330,58 @@ fn rust_toolchain_toml_pins_what_the_workflows_use() {
         }
     }
     assert!(cargo_jobs >= 3, "only {cargo_jobs} jobs run cargo");
+}
+
+/// `build` checks the targets of the toolchain cargo will use in the plugin, the one
+/// rust-toolchain.toml names, also when it runs from another folder.
+#[test]
+fn build_checks_the_targets_of_the_toolchain_the_plugin_pins() {
+    let rustup = require_tool("rustup", "https://rustup.rs");
+    let scratch = Scratch::new();
+    let root = scratch.generate("datasource", true);
+    // Another installed toolchain, without the musl target that the default one has.
+    let installed = Command::new(&rustup)
+        .args(["toolchain", "list"])
+        .output()
+        .expect("run rustup");
+    let pinned = stdout_of(&installed)
+        .lines()
+        .map(|line| line.split_whitespace().next().unwrap_or_default().to_owned())
+        .find(|toolchain| {
+            let targets = Command::new(&rustup)
+                .args(["target", "list", "--installed", "--toolchain", toolchain])
+                .output()
+                .expect("run rustup");
+            !stdout_of(&targets).contains("x86_64-unknown-linux-musl")
+        })
+        .expect("an installed toolchain without x86_64-unknown-linux-musl, e.g. 1.91.0 (scripts/test installs it for the msrv check)");
+    let channel = pinned.trim_end_matches("-x86_64-unknown-linux-gnu");
+    std::fs::write(
+        root.join("rust-toolchain.toml"),
+        format!("[toolchain]\nchannel = \"{channel}\"\n"),
+    )
+    .unwrap();
+    let before = crate::support::tree(&root);
+
+    let output = scratch
+        .std_cmd()
+        .args(["build", "--target", "linux"])
+        .arg(&root)
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env("CARGO_TARGET_DIR", scratch.path().join("target"))
+        .output()
+        .expect("run the tool");
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("rustup target add x86_64-unknown-linux-musl"),
+        "{stderr}"
+    );
+    assert_eq!(
+        crate::support::tree(&root),
+        before,
+        "build changed the plugin"
+    );
 }
 
 #[test]
