@@ -30,6 +30,7 @@ pub use error::{exit_code, Stopped, EXIT_INTERRUPTED};
 pub use new::{plan, Answers};
 pub use plugin::{PluginId, PluginKind, PluginName};
 pub use scaffold::PlannedFile;
+pub use target::{BuildTarget, TARGETS};
 
 use anyhow::Result;
 

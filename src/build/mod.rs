@@ -35,7 +35,7 @@ struct Plan {
 
 pub fn run(args: &BuildArgs) -> Result<()> {
     let plan = resolve(args)?;
-    let recipes = recipes(&plan.targets)?;
+    let recipes = recipes(&plan.root, &plan.targets)?;
     let mut rows = Vec::new();
     let mut compiled = Vec::new();
     for recipe in &recipes {

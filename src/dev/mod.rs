@@ -5,7 +5,7 @@ mod backend;
 mod frontend_watcher;
 mod watch;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -51,7 +51,7 @@ fn resolve(args: &DevArgs) -> Result<Plan> {
     });
     let recipe = match target {
         DevTarget::Host => None,
-        DevTarget::Linux => Some(linux_recipe(args.local)?),
+        DevTarget::Linux => Some(linux_recipe(&root, args.local)?),
     };
     if !args.local && recipe.is_none() {
         return Err(bad_input!(
@@ -75,7 +75,7 @@ fn resolve(args: &DevArgs) -> Result<Plan> {
 
 /// Linux for this machine's architecture: what the Grafana container (or, with `--local` on
 /// Linux, this machine) runs.
-fn linux_recipe(local: bool) -> Result<Recipe> {
+fn linux_recipe(root: &Path, local: bool) -> Result<Recipe> {
     let host = BuildTarget::host();
     let target = crate::target::TARGETS
         .iter()
@@ -87,7 +87,7 @@ fn linux_recipe(local: bool) -> Result<Recipe> {
              use --local --target host"
         ));
     }
-    let mut recipes = toolchain::recipes(&[target])?;
+    let mut recipes = toolchain::recipes(root, &[target])?;
     Ok(recipes.remove(0))
 }
 

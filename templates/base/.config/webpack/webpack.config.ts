@@ -1,5 +1,7 @@
 /*
- * Webpack configuration, managed by create-grafana-plugin.
+ * Webpack configuration, managed by create-grafana-plugin. It follows the layout and conventions
+ * of @grafana/create-plugin's .config/ (same files, same npm scripts, same dist/ output), written
+ * for this tool rather than copied from create-plugin.
  * Do not edit: to customise the build, merge your changes into it from a config file in the
  * project root (see .config/README.md) and point the npm scripts at that file.
  *
