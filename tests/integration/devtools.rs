@@ -334,6 +334,8 @@ fn the_dev_container_waits_for_the_backend_then_restarts_it_when_it_changes() {
         "shellcheck",
         "apt-get install shellcheck (scripts/test does)",
     );
+    // The entrypoint finds the old backend with pgrep, as Grafana's images provide it.
+    require_tool("pgrep", "apt-get install procps");
     let scratch = Scratch::new();
     let root = scratch.generate("datasource", true);
     let script = root.join(".config/entrypoint.sh");

@@ -63,26 +63,21 @@ wait_for_backend() {
   log "found dist/${binary##*/}, starting Grafana"
 }
 
-# Size and modification time of every built backend binary; changes when a new build lands.
+# Size and modification time of the backend binary for this container's architecture; changes
+# when a new build lands (builds arrive by rename, so a half-written file is never seen).
 binary_fingerprint() {
   executable=$(backend_executable)
   [ -n "$executable" ] || return 0
-  for file in "$PLUGIN_DIR/$executable"_linux_*; do
-    [ -f "$file" ] && stat -c '%n %s %Y' "$file"
-  done
+  file="$PLUGIN_DIR/${executable}_linux_$(linux_arch)"
+  [ -f "$file" ] && stat -c '%n %s %Y' "$file"
   return 0
 }
 
+# One pgrep (busybox and procps both have it) rather than a `tr` per /proc entry.
 stop_backend() {
-  for proc in /proc/[0-9]*; do
-    # The process may exit between listing /proc and reading it.
-    cmdline=$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline") || continue
-    case "$cmdline" in
-      "$PLUGIN_DIR/$1"_linux_*)
-        log "backend binary changed, stopping ${proc#/proc/} so Grafana starts the new one"
-        kill "${proc#/proc/}" 2>/dev/null || true
-        ;;
-    esac
+  for pid in $(pgrep -f "^$PLUGIN_DIR/$1_linux_"); do
+    log "backend binary changed, stopping $pid so Grafana starts the new one"
+    kill "$pid" 2>/dev/null || true
   done
 }
 
@@ -104,7 +99,10 @@ if [ "${DEV:-false}" = "true" ]; then
   log "development mode: livereload and backend restarts enabled"
   add_livereload
   wait_for_backend
-  watch_backend "$(binary_fingerprint)" &
+  # Taken here, not in the argument of the background command: that expansion would run in the
+  # new process, possibly after Grafana started and a new build landed.
+  started_with=$(binary_fingerprint)
+  watch_backend "$started_with" &
 else
   log "test mode"
 fi
