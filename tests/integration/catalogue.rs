@@ -49,11 +49,8 @@ struct Fixture {
     binary: PathBuf,
 }
 
-fn script(dir: &Path, name: &str, body: &str, mode: u32) -> PathBuf {
-    let path = dir.join(name);
-    fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
-    path
+fn script(dir: &Path, name: &str, body: &str, mode: u32) {
+    write_file(&dir.join(name), &format!("#!/bin/sh\n{body}\n"), mode);
 }
 
 /// A `rustc` stand-in whose sysroot holds the standard libraries of `installed` only.
