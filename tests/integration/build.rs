@@ -10,20 +10,18 @@ use object::{Architecture, BinaryFormat, Endianness, Object};
 
 use crate::support::{
     interrupt, processes_left_in, processes_now_in, require_tool, shared_cargo_target, stderr_of,
-    stdout_of, tree, Scratch,
+    stdout_of, tree, words, Scratch,
 };
 
 /// 2026-11-23 12:00:00 UTC: dist/plugin.json must carry this day, whatever the clock says.
 const EPOCH: &str = "1795435200";
 
-fn build(scratch: &Scratch, root: &Path, args: &[&str]) -> std::process::Output {
+/// The command `line` in `root`, with the shared cargo target and a fixed build date.
+fn build(scratch: &Scratch, root: &Path, line: &str) -> std::process::Output {
     scratch
-        .cmd()
-        .current_dir(root)
+        .run_in(root, line)
         .env("CARGO_TARGET_DIR", shared_cargo_target())
         .env("SOURCE_DATE_EPOCH", EPOCH)
-        .arg("build")
-        .args(args)
         .output()
         .unwrap()
 }
@@ -101,9 +99,7 @@ fn check_passes(scratch: &Scratch, root: &Path, exe: &Path, emulator: Option<&Pa
         }
     };
     let output = scratch
-        .cmd()
-        .current_dir(root)
-        .args(["check", "--json", "--timeout", "60", "--exe"])
+        .run_in(root, "check --json --timeout 60 --exe")
         .arg(&exe)
         .output()
         .unwrap();
@@ -117,11 +113,10 @@ fn check_passes(scratch: &Scratch, root: &Path, exe: &Path, emulator: Option<&Pa
 fn linux_builds_are_static_named_for_grafana_and_pass_check() {
     // The data source in release, as users ship it; the app in debug, which shares its compiled
     // dependencies with the dev and all-targets tests.
-    for (kind, profile) in [("datasource", None), ("app", Some("--debug"))] {
+    for (kind, profile) in [("datasource", ""), ("app", "--debug")] {
         let scratch = Scratch::new();
         let root = scratch.generate_as(kind, true, &format!("{kind}build"), "acme");
-        let args: Vec<&str> = ["--target", "linux"].into_iter().chain(profile).collect();
-        let output = build(&scratch, &root, &args);
+        let output = build(&scratch, &root, &format!("build --target linux {profile}"));
         assert_built(&output);
         let exe = root.join(format!("dist/gpx_{kind}build_linux_amd64"));
         assert!(
@@ -154,7 +149,7 @@ fn linux_builds_are_static_named_for_grafana_and_pass_check() {
         }
 
         // No --target means this machine; an up-to-date build relinks nothing and keeps dist/.
-        let again = build(&scratch, &root, &args[2..]);
+        let again = build(&scratch, &root, &format!("build {profile}"));
         assert_built(&again);
         assert!(
             stdout_of(&again).contains("linux "),
@@ -177,7 +172,7 @@ fn every_target_builds_with_the_toolchains_the_test_script_installs() {
     let root = scratch.generate_as("datasource", true, "everywhere", "acme");
     // Debug builds: the format, architecture and linking are the same as in release (which the
     // linux test covers), at a fraction of the compile time of five LTO builds.
-    let output = build(&scratch, &root, &["--target", "all", "--debug"]);
+    let output = build(&scratch, &root, "build --target all --debug");
     assert_built(&output);
     eprintln!("{}", stdout_of(&output));
     let expected = [
@@ -198,12 +193,7 @@ fn every_target_builds_with_the_toolchains_the_test_script_installs() {
     let dist = root.join("dist");
     // The debug information of every format is seen, so `package` refuses each file.
     fs::write(dist.join("module.js"), "define([], function () {});").unwrap();
-    let package = scratch
-        .cmd()
-        .current_dir(&root)
-        .arg("package")
-        .output()
-        .unwrap();
+    let package = scratch.run_in(&root, "package").output().unwrap();
     let stderr = stderr_of(&package);
     assert_eq!(package.status.code(), Some(2), "{stderr}");
     for (suffix, _, _) in expected {
@@ -247,7 +237,7 @@ fn a_compile_error_shows_cargo_diagnostics_and_keeps_dist() {
     )
     .unwrap();
     let before = tree(&root);
-    let output = build(&scratch, &root, &["--target", "linux"]);
+    let output = build(&scratch, &root, "build --target linux");
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
@@ -275,7 +265,7 @@ fn ctrl_c_during_a_build_stops_cargo_and_every_rustc_and_keeps_dist() {
         .std_cmd()
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", root.join("target"))
-        .args(["build", "--target", "linux"])
+        .args(words("build --target linux"))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::support::{shared_cargo_target, Scratch, VARIANTS};
+use crate::support::{shared_cargo_target, words, Expect, Scratch, VARIANTS};
 
 fn script(scratch: &Scratch, name: &str, body: &str) -> PathBuf {
     let path = scratch.path().join(name);
@@ -21,13 +21,11 @@ fn make_executable(path: &Path) {
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-fn check_json(scratch: &Scratch, root: &Path, extra: &[&str]) -> (Value, std::process::Output) {
+/// `check --json --timeout 60` with `flags` (a command line's rest) in `root`.
+fn check_json(scratch: &Scratch, root: &Path, flags: &str) -> (Value, std::process::Output) {
     let output = scratch
-        .cmd()
-        .current_dir(root)
+        .run_in(root, &format!("check --json --timeout 60 {flags}"))
         .env("CARGO_TARGET_DIR", shared_cargo_target())
-        .args(["check", "--json", "--timeout", "60"])
-        .args(extra)
         .output()
         .unwrap();
     let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
@@ -54,11 +52,11 @@ fn every_generated_backend_passes_check_with_a_query_and_a_resource_call() {
         let scratch = Scratch::new();
         // Distinct names, so the variants' executables never share a path in the shared target.
         let root = scratch.generate_as(kind, backend, &format!("{kind}check"), "acme");
-        let mut args = vec!["--resource", "ping?x=1"];
+        let mut flags = "--resource 'ping?x=1'".to_owned();
         if kind == "datasource" {
-            args.extend(["--query", r#"{"queryText":"hello","constant":2.5}"#]);
+            flags += r#" --query '{"queryText":"hello","constant":2.5}'"#;
         }
-        let (report, output) = check_json(&scratch, &root, &args);
+        let (report, output) = check_json(&scratch, &root, &flags);
         assert!(
             output.status.success(),
             "{kind}: {report:#}\n{}",
@@ -126,7 +124,7 @@ fn a_failing_health_check_fails_the_check_with_its_message() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "unhealthy", "acme");
     // Settings without the API key the generated backend requires.
-    let (report, output) = check_json(&scratch, &root, &["--json-data", r#"{"path":"/api"}"#]);
+    let (report, output) = check_json(&scratch, &root, r#"--json-data '{"path":"/api"}'"#);
     assert_eq!(output.status.code(), Some(1), "{report:#}");
     assert_eq!(report["passed"], false);
     let health = step(&report, "CheckHealth");
@@ -182,8 +180,7 @@ fn misbehaving_executables_each_get_their_own_message() {
     ];
     for (exe, message) in cases {
         scratch
-            .cmd()
-            .args(["check", "--timeout", "1", "--exe"])
+            .run("check --timeout 1 --exe")
             .arg(exe)
             .assert()
             .code(1)
@@ -203,35 +200,25 @@ fn misbehaving_executables_each_get_their_own_message() {
 #[test]
 fn check_outside_a_plugin_explains_what_it_needs() {
     let scratch = Scratch::new();
-    scratch
-        .cmd()
-        .arg("check")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("not inside a Grafana plugin"));
+    scratch.run("check").fails(2, "not inside a Grafana plugin");
 }
 
 #[test]
 fn a_panel_is_told_it_cannot_have_a_backend_not_to_add_one() {
     let scratch = Scratch::new();
     let root = scratch.generate("panel", false);
-    for args in [&["check"][..], &["dev", "--local", "--no-frontend"]] {
-        let output = scratch
-            .cmd()
-            .current_dir(&root)
-            .args(args)
-            .output()
-            .unwrap();
+    for line in ["check", "dev --local --no-frontend"] {
+        let output = scratch.run_in(&root, line).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(2), "{line}: {stderr}");
         assert!(
             stderr.contains(
                 "acme-weather-panel is a panel, and panels have no backend: Grafana \
                              runs backends only for apps and data sources"
             ),
-            "{args:?}: {stderr}"
+            "{line}: {stderr}"
         );
-        assert!(!stderr.contains("\"backend\": true"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("\"backend\": true"), "{line}: {stderr}");
     }
 }
 
@@ -239,7 +226,7 @@ fn a_panel_is_told_it_cannot_have_a_backend_not_to_add_one() {
 fn a_malformed_query_fails_that_query_not_the_plugin() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "badquery", "acme");
-    let (report, output) = check_json(&scratch, &root, &["--query", r#"{"constant":"six"}"#]);
+    let (report, output) = check_json(&scratch, &root, r#"--query '{"constant":"six"}'"#);
     assert_eq!(output.status.code(), Some(1), "{report:#}");
     let query = step(&report, "QueryData");
     assert_eq!(query["status"], "failed");
@@ -263,19 +250,13 @@ fn secure_settings_never_reach_the_logs() {
     // Malformed jsonData makes the health check fail, so the report includes the plugin's logs,
     // which RUST_LOG=trace makes as verbose as they get.
     let output = scratch
-        .cmd()
-        .current_dir(&root)
+        .run_in(
+            &root,
+            r#"check --json --timeout 60 --json-data '{"path":["x"]}' --secure"#,
+        )
+        .arg(format!("apiKey={secret}"))
         .env("CARGO_TARGET_DIR", shared_cargo_target())
         .env("RUST_LOG", "trace")
-        .args([
-            "check",
-            "--json",
-            "--timeout",
-            "60",
-            "--json-data",
-            r#"{"path":["x"]}"#,
-        ])
-        .args(["--secure", &format!("apiKey={secret}")])
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -297,7 +278,7 @@ fn ctrl_c_stops_the_check_and_reaps_the_plugin() {
     let silent = script(&scratch, "silent", "echo $$ > silent.pid\nexec sleep 60");
     let mut child = scratch
         .std_cmd()
-        .args(["check", "--timeout", "60", "--exe"])
+        .args(words("check --timeout 60 --exe"))
         .arg(&silent)
         .stdin(std::process::Stdio::null())
         .spawn()

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use object::Object;
 
 use crate::support::{
-    interrupt, processes_in, require_tool, shared_cargo_target, stdout_of, Scratch, VARIANTS,
+    interrupt, processes_in, require_tool, shared_cargo_target, stdout_of, words, Scratch, VARIANTS,
 };
 
 /// Lines dev writes on stderr, read on a thread so the test can wait for one with a deadline.
@@ -223,14 +223,13 @@ fn save_by_rename(path: &Path, text: &str) {
     fs::rename(&temporary, path).unwrap();
 }
 
-/// `dev` with `args` in `root`, its stderr echoed and readable line by line.
-pub fn spawn_dev(scratch: &Scratch, root: &Path, args: &[&str]) -> (std::process::Child, Lines) {
+/// The `dev` command `line` in `root`, its stderr echoed and readable line by line.
+pub fn spawn_dev(scratch: &Scratch, root: &Path, line: &str) -> (std::process::Child, Lines) {
     let mut child = scratch
         .std_cmd()
         .current_dir(root)
         .env("CARGO_TARGET_DIR", shared_cargo_target())
-        .arg("dev")
-        .args(args)
+        .args(words(line))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -251,7 +250,7 @@ pub fn spawn_dev(scratch: &Scratch, root: &Path, args: &[&str]) -> (std::process
 fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "devloop", "acme");
-    let (child, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let (child, lines) = spawn_dev(&scratch, &root, "dev --local --no-frontend");
     // The first build may compile grafana-plugin-sdk from scratch.
     let first = lines.until(" s in all)", Duration::from_secs(900));
     let (first_pid, _) = answering(&first);
@@ -319,7 +318,7 @@ fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
 fn dev_local_ignores_reads_and_builds_a_broken_save_once() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "devquiet", "acme");
-    let (child, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let (child, lines) = spawn_dev(&scratch, &root, "dev --local --no-frontend");
     let first = lines.until(" s in all)", Duration::from_secs(900));
     let (pid, address) = answering(&first);
 
@@ -420,7 +419,7 @@ fn compose_files_are_valid_compose_for_every_kind() {
 fn dev_for_the_container_installs_the_linux_binary_into_dist() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "devbox", "acme");
-    let (child, lines) = spawn_dev(&scratch, &root, &["--no-frontend"]);
+    let (child, lines) = spawn_dev(&scratch, &root, "dev --no-frontend");
     let found = lines.wait_for_each(
         &[
             "dist/gpx_devbox_linux_amd64 updated by the first build",

@@ -433,7 +433,7 @@ fn gdb_stops_in_the_query_handler_of_the_backend_dev_started_and_reads_the_ref_i
         "[profile.dev.package.acme-gdbloop-datasource]\ndebug = \"full\"\n",
     )
     .unwrap();
-    let (dev, lines) = spawn_dev(&scratch, &root, &["--local", "--no-frontend"]);
+    let (dev, lines) = spawn_dev(&scratch, &root, "dev --local --no-frontend");
     let mut dev = Stopped(dev);
     let ready = lines.wait_for("CheckHealth OK", Duration::from_secs(900));
     let (pid, address) = answering(&ready);

@@ -206,19 +206,16 @@ fn build_makes_a_complete_dist_with_the_frontend() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "complete", "acme");
     std::os::unix::fs::symlink(node_modules, root.join("node_modules")).unwrap();
-    let build = |args: &[&str]| {
+    let build = |line: &str| {
         scratch
-            .cmd()
-            .current_dir(&root)
+            .run_in(&root, line)
             .env("CARGO_TARGET_DIR", shared_cargo_target())
             // 2026-11-23 12:00 UTC; the frontend's own build must honour it too.
             .env("SOURCE_DATE_EPOCH", "1795435200")
-            .arg("build")
-            .args(args)
             .output()
             .unwrap()
     };
-    let output = build(&["--target", "linux"]);
+    let output = build("build --target linux");
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert!(
         stdout_of(&output).contains("dist/module.js"),
@@ -237,7 +234,7 @@ fn build_makes_a_complete_dist_with_the_frontend() {
 
     fs::write(root.join("src/module.ts"), "export const broken = ;\n").unwrap();
     let before = crate::support::tree(&dist);
-    let output = build(&["--target", "linux"]);
+    let output = build("build --target linux");
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     assert!(
         stderr_of(&output).contains("`npm run build` failed"),
@@ -261,7 +258,7 @@ fn dev_runs_the_frontend_watcher_and_stops_it_on_ctrl_c() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "devfront", "acme");
     std::os::unix::fs::symlink(node_modules, root.join("node_modules")).unwrap();
-    let (mut child, lines) = crate::dev::spawn_dev(&scratch, &root, &["--local"]);
+    let (mut child, lines) = crate::dev::spawn_dev(&scratch, &root, "dev --local");
     let found = lines.wait_for_each(
         &["CheckHealth OK", "[frontend] ", "compiled"],
         std::time::Duration::from_secs(900),

@@ -6,7 +6,7 @@ use predicates::prelude::*;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::support::{stderr_of, stdout_of, tree, Scratch, VARIANTS};
+use crate::support::{stderr_of, stdout_of, tree, words, Expect, Scratch, VARIANTS};
 
 fn read_json(path: &std::path::Path) -> Value {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -200,21 +200,9 @@ fn free_text_survives_every_parser() {
     let scratch = Scratch::new();
     let text = "A \"quoted\" \\ back\\slash {{braces}} 'single' ünïcödé";
     scratch
-        .cmd()
-        .args([
-            "new",
-            "--type",
-            "datasource",
-            "--backend",
-            "--name",
-            "weather",
-            "--org",
-            "acme",
-            "--no-git",
-        ])
+        .run("new --type datasource --backend --name weather --org acme --no-git")
         .args(["--description", text, "--author", text])
-        .assert()
-        .success();
+        .succeeds();
     let root = scratch.path().join("acme-weather-datasource");
     let plugin = read_json(&root.join("src/plugin.json"));
     assert_eq!(plugin["info"]["description"], text);
@@ -245,19 +233,8 @@ fn same_answers_give_the_same_bytes() {
 fn dry_run_writes_nothing_and_lists_the_files() {
     let scratch = Scratch::new();
     let output = scratch
-        .cmd()
-        .args([
-            "new",
-            "--type",
-            "panel",
-            "--name",
-            "clock",
-            "--org",
-            "acme",
-            "--dry-run",
-        ])
-        .assert()
-        .success()
+        .run("new --type panel --name clock --org acme --dry-run")
+        .succeeds()
         .get_output()
         .clone();
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -276,21 +253,8 @@ fn dry_run_writes_nothing_and_lists_the_files() {
 fn json_output_is_one_object_on_stdout() {
     let scratch = Scratch::new();
     let output = scratch
-        .cmd()
-        .args([
-            "new",
-            "--type",
-            "app",
-            "--backend",
-            "--name",
-            "weather",
-            "--org",
-            "acme",
-            "--json",
-            "--no-git",
-        ])
-        .assert()
-        .success()
+        .run("new --type app --backend --name weather --org acme --json --no-git")
+        .succeeds()
         .get_output()
         .clone();
     let report: Value =
@@ -325,20 +289,8 @@ fn json_output_is_one_object_on_stdout() {
 fn explicit_directory_is_used() {
     let scratch = Scratch::new();
     scratch
-        .cmd()
-        .args([
-            "new",
-            "my-plugin",
-            "--type",
-            "panel",
-            "--name",
-            "clock",
-            "--org",
-            "acme",
-            "--no-git",
-        ])
-        .assert()
-        .success();
+        .run("new my-plugin --type panel --name clock --org acme --no-git")
+        .succeeds();
     assert!(scratch.path().join("my-plugin/src/plugin.json").is_file());
 }
 
@@ -346,17 +298,8 @@ fn explicit_directory_is_used() {
 fn create_plugin_flag_spellings_work() {
     let scratch = Scratch::new();
     scratch
-        .cmd()
-        .args([
-            "new",
-            "--plugin-type=datasource",
-            "--plugin-name=weather",
-            "--org-name=acme",
-            "--no-backend",
-            "--no-git",
-        ])
-        .assert()
-        .success();
+        .run("new --plugin-type=datasource --plugin-name=weather --org-name=acme --no-backend --no-git")
+        .succeeds();
     assert!(scratch
         .path()
         .join("acme-weather-datasource/src/plugin.json")
@@ -368,26 +311,20 @@ fn git_init_runs_unless_disabled_or_inside_a_work_tree() {
     crate::support::require_tool("git", "apt-get install -y git");
     let scratch = Scratch::new();
     scratch
-        .cmd()
-        .args(["new", "--type", "panel", "--name", "a", "--org", "acme"])
-        .assert()
-        .success();
+        .run("new --type panel --name a --org acme")
+        .succeeds();
     assert!(scratch.path().join("acme-a-panel/.git").is_dir());
     scratch
-        .cmd()
-        .args([
-            "new", "--type", "panel", "--name", "b", "--org", "acme", "--no-git",
-        ])
-        .assert()
-        .success();
+        .run("new --type panel --name b --org acme --no-git")
+        .succeeds();
     assert!(!scratch.path().join("acme-b-panel/.git").exists());
     // Inside the first plugin's repository, a nested plugin is not made a repository of its own.
     scratch
-        .cmd()
-        .current_dir(scratch.path().join("acme-a-panel"))
-        .args(["new", "--type", "panel", "--name", "c", "--org", "acme"])
-        .assert()
-        .success();
+        .run_in(
+            &scratch.path().join("acme-a-panel"),
+            "new --type panel --name c --org acme",
+        )
+        .succeeds();
     assert!(!scratch
         .path()
         .join("acme-a-panel/acme-c-panel/.git")
@@ -402,13 +339,8 @@ fn force_adds_missing_files_and_never_overwrites() {
     fs::write(root.join("README.md"), "my own readme").unwrap();
     fs::write(root.join("src/plugin.json"), "{\"mine\": true}").unwrap();
     let output = scratch
-        .cmd()
-        .args([
-            "new", "plugin", "--type", "panel", "--name", "clock", "--org", "acme", "--force",
-            "--json", "--no-git",
-        ])
-        .assert()
-        .success()
+        .run("new plugin --type panel --name clock --org acme --force --json --no-git")
+        .succeeds()
         .get_output()
         .clone();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -433,20 +365,19 @@ fn force_adds_missing_files_and_never_overwrites() {
 #[test]
 fn the_report_sums_up_and_lists_the_files_only_with_verbose() {
     let scratch = Scratch::new();
-    let flags = ["new", "--type", "panel", "--name", "clock", "--org", "acme"];
-    let run = |extra: &[&str]| {
-        let output = scratch.cmd().args(flags).args(extra).output().unwrap();
+    let new = |line: &str| {
+        let output = scratch.run(line).output().unwrap();
         assert!(output.status.success(), "{}", stderr_of(&output));
         stdout_of(&output)
     };
-    let summary = run(&["--no-git", "plugin-a"]);
+    let summary = new("new --type panel --name clock --org acme --no-git plugin-a");
     assert!(
         !summary.contains("src/plugin.json") && summary.contains("--verbose lists them"),
         "{summary}"
     );
     assert!(summary.contains("Next steps:"), "{summary}");
     assert!(scratch.path().join("plugin-a/src/plugin.json").is_file());
-    let listed = run(&["--no-git", "--verbose", "plugin-b"]);
+    let listed = new("new --type panel --name clock --org acme --no-git --verbose plugin-b");
     assert!(
         listed.contains("+ src/plugin.json") && listed.contains("+ package.json"),
         "{listed}"
@@ -463,20 +394,7 @@ fn force_says_which_kept_files_the_next_steps_use() {
     fs::write(root.join("docker-compose.yaml"), "services: {}\n").unwrap();
     fs::write(root.join("README.md"), "my own readme").unwrap();
     let output = scratch
-        .cmd()
-        .args([
-            "new",
-            "plugin",
-            "--type",
-            "app",
-            "--backend",
-            "--name",
-            "clock",
-            "--org",
-            "acme",
-            "--force",
-            "--no-git",
-        ])
+        .run("new plugin --type app --backend --name clock --org acme --force --no-git")
         .output()
         .unwrap();
     let stdout = stdout_of(&output);
@@ -497,21 +415,12 @@ fn force_says_which_kept_files_the_next_steps_use() {
 fn without_a_terminal_the_help_repeats_the_command_with_what_was_given() {
     let scratch = Scratch::new();
     scratch
-        .cmd()
-        .args([
-            "new",
-            "out",
-            "--type",
-            "datasource",
-            "--backend",
-            "--no-git",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
+        .run("new out --type datasource --backend --no-git")
+        .fails(
+            2,
             "help: create-grafana-plugin new out --type datasource --backend --name <NAME> --org \
              <ORG> --no-git",
-        ));
+        );
     assert!(scratch.tree().is_empty());
 }
 
@@ -520,12 +429,8 @@ fn an_empty_existing_directory_is_filled() {
     let scratch = Scratch::new();
     fs::create_dir(scratch.path().join("empty")).unwrap();
     scratch
-        .cmd()
-        .args([
-            "new", "empty", "--type", "panel", "--name", "clock", "--org", "acme", "--no-git",
-        ])
-        .assert()
-        .success();
+        .run("new empty --type panel --name clock --org acme --no-git")
+        .succeeds();
     assert!(scratch.path().join("empty/src/plugin.json").is_file());
 }
 
@@ -544,16 +449,11 @@ fn the_answers_are_recorded_for_later_updates() {
 #[test]
 fn help_lists_the_flags_under_headings() {
     let scratch = Scratch::new();
-    scratch
-        .cmd()
-        .args(["new", "--help"])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("Plugin:")
-                .and(predicate::str::contains("Behaviour:"))
-                .and(predicate::str::contains("--plugin-type")),
-        );
+    scratch.run("new --help").succeeds().stdout(
+        predicate::str::contains("Plugin:")
+            .and(predicate::str::contains("Behaviour:"))
+            .and(predicate::str::contains("--plugin-type")),
+    );
 }
 
 /// Two `new` runs racing for one directory: exactly one wins, the other refuses, and the tree is
@@ -567,8 +467,9 @@ fn concurrent_runs_for_one_directory_never_mix() {
         let spawn = || {
             scratch
                 .std_cmd()
-                .args(["new", "--no-git", "--type", "panel", "--no-backend"])
-                .args(["--name", "race", "--org", "acme"])
+                .args(words(
+                    "new --no-git --type panel --no-backend --name race --org acme",
+                ))
                 .stdin(std::process::Stdio::null())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())

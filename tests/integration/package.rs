@@ -10,7 +10,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::support::{
-    elf, shared_cargo_target, stderr_of, stdout_of, Scratch, EM_AARCH64, EM_X86_64,
+    elf, shared_cargo_target, stderr_of, stdout_of, Expect, Scratch, EM_AARCH64, EM_X86_64,
 };
 
 /// A dist/ as `build` plus the frontend build leave it, with these executables.
@@ -66,12 +66,7 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "wx", "acme");
     release_dist(&root);
-    let output = scratch
-        .cmd()
-        .current_dir(&root)
-        .arg("package")
-        .output()
-        .unwrap();
+    let output = scratch.run_in(&root, "package").output().unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
     let artifacts = root.join("artifacts");
     let id = "acme-wx-datasource";
@@ -131,9 +126,7 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
     // what `validate` finds (README missing, platforms not built), and the catalog note.
     let package_said = stderr_of(&output);
     let validate = scratch
-        .cmd()
-        .args(["validate", "artifacts/acme-wx-datasource-1.0.0.zip"])
-        .current_dir(&root)
+        .run_in(&root, "validate artifacts/acme-wx-datasource-1.0.0.zip")
         .output()
         .unwrap();
     let findings: Vec<&str> = std::str::from_utf8(&validate.stdout)
@@ -153,12 +146,7 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
 
     // Packaging the same dist/ again gives the same bytes.
     let first = fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap();
-    let again = scratch
-        .cmd()
-        .current_dir(&root)
-        .arg("package")
-        .output()
-        .unwrap();
+    let again = scratch.run_in(&root, "package").output().unwrap();
     assert!(again.status.success(), "{}", stderr_of(&again));
     assert_eq!(
         fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap(),
@@ -170,51 +158,39 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
 fn a_dist_missing_what_plugin_json_promises_is_refused() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "wx", "acme");
-    let run = |args: &[&str], expected: &str| {
+    let refused = |line: &str, expected: &str| {
         let before = scratch.tree();
-        let output = scratch
-            .cmd()
-            .current_dir(&root)
-            .arg("package")
-            .args(args)
-            .output()
-            .unwrap();
-        let stderr = stderr_of(&output);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains(expected),
-            "{args:?}: expected `{expected}` in {stderr}"
-        );
-        assert_eq!(scratch.tree(), before, "{args:?}: files changed");
+        scratch.run_in(&root, line).fails(2, expected);
+        assert_eq!(scratch.tree(), before, "{line}: files changed");
     };
-    run(&[], "build the plugin first");
+    refused("package", "build the plugin first");
     release_dist(&root);
-    run(
-        &["--target", "darwin-arm64"],
+    refused(
+        "package --target darwin-arm64",
         "lacks the backend executable gpx_wx_darwin_arm64",
     );
-    run(
-        &["--target", "darwin-arm64"],
+    refused(
+        "package --target darwin-arm64",
         "create-grafana-plugin build --target darwin-arm64",
     );
     for name in ["gpx_wx_linux_amd64", "gpx_wx_linux_arm64"] {
         fs::remove_file(root.join("dist").join(name)).unwrap();
     }
-    run(&[], "create-grafana-plugin build --target all");
+    refused("package", "create-grafana-plugin build --target all");
     fake_dist(&root, &[("gpx_wx_linux_amd64", b"#!/bin/sh\n".to_vec())]);
-    run(&[], "is not an executable this tool can read");
-    run(
-        &[],
+    refused("package", "is not an executable this tool can read");
+    refused(
+        "package",
         "help: rebuild it: create-grafana-plugin build --target linux",
     );
     release_dist(&root);
     let manifest = root.join("dist/plugin.json");
     let text = fs::read_to_string(&manifest).unwrap();
     fs::write(&manifest, text.replace("\"1.0.0\"", "\"%VERSION%\"")).unwrap();
-    run(&[], "which replace %VERSION%");
+    refused("package", "which replace %VERSION%");
     release_dist(&root);
     fs::remove_file(root.join("dist/module.js")).unwrap();
-    run(&[], "has no module.js");
+    refused("package", "has no module.js");
 }
 
 #[test]
@@ -232,16 +208,8 @@ fn debug_builds_are_refused_unless_allowed_and_then_named() {
         ],
     );
     let before = scratch.tree();
-    let package = |args: &[&str]| {
-        scratch
-            .cmd()
-            .current_dir(&root)
-            .arg("package")
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let refused = package(&[]);
+    let package = |line: &str| scratch.run_in(&root, line).output().unwrap();
+    let refused = package("package");
     let stderr = stderr_of(&refused);
     assert_eq!(refused.status.code(), Some(2), "{stderr}");
     let arm = root.join("dist/gpx_wx_linux_arm64");
@@ -260,7 +228,7 @@ fn debug_builds_are_refused_unless_allowed_and_then_named() {
     assert_eq!(scratch.tree(), before, "a refused package changed files");
     assert!(!root.join("artifacts").exists());
 
-    let allowed = package(&["--allow-debug"]);
+    let allowed = package("package --allow-debug");
     let stderr = stderr_of(&allowed);
     assert!(allowed.status.success(), "{stderr}");
     assert!(
@@ -280,28 +248,18 @@ fn debug_builds_are_refused_unless_allowed_and_then_named() {
 fn a_real_debug_build_is_refused_and_a_release_build_is_packaged() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "shipped", "acme");
-    let build = |args: &[&str]| {
+    let build = |line: &str| {
         let output = scratch
-            .cmd()
-            .current_dir(&root)
+            .run_in(&root, line)
             .env("CARGO_TARGET_DIR", shared_cargo_target())
-            .args(["build", "--target", "linux"])
-            .args(args)
             .output()
             .unwrap();
         assert!(output.status.success(), "{}", stderr_of(&output));
         // No frontend is installed here; the archive needs its module.js all the same.
         fs::write(root.join("dist/module.js"), "define([], function () {});").unwrap();
     };
-    let package = || {
-        scratch
-            .cmd()
-            .current_dir(&root)
-            .arg("package")
-            .output()
-            .unwrap()
-    };
-    build(&["--debug"]);
+    let package = || scratch.run_in(&root, "package").output().unwrap();
+    build("build --target linux --debug");
     let refused = package();
     let stderr = stderr_of(&refused);
     assert_eq!(refused.status.code(), Some(2), "{stderr}");
@@ -315,7 +273,7 @@ fn a_real_debug_build_is_refused_and_a_release_build_is_packaged() {
     );
     assert!(!root.join("artifacts").exists());
 
-    build(&[]);
+    build("build --target linux");
     let packaged = package();
     assert!(packaged.status.success(), "{}", stderr_of(&packaged));
     assert!(

@@ -148,14 +148,9 @@ proptest! {
     fn the_backend_answers_any_query_with_data_or_an_error(query in any_object("queryText"), json_data in any_object("path")) {
         let (scratch, root, exe) = datasource_backend();
         let output = scratch
-            .cmd()
-            .current_dir(root)
-            .args(["check", "--json", "--timeout", "20", "--secure", "apiKey=k", "--exe"])
+            .run_in(root, "check --json --timeout 20 --secure apiKey=k --exe")
             .arg(exe)
-            .arg("--query")
-            .arg(query.to_string())
-            .arg("--json-data")
-            .arg(json_data.to_string())
+            .args(["--query", &query.to_string(), "--json-data", &json_data.to_string()])
             .output()
             .unwrap();
         let report: serde_json::Value = serde_json::from_slice(&output.stdout)

@@ -1,5 +1,13 @@
 //! Builders and helpers shared by the integration tests: scratch directories, the binary under
 //! test, generated plugins, tree snapshots and tool detection.
+//!
+//! Tests read like the command a user types:
+//!
+//! ```ignore
+//! scratch.run("new --type panel --name clock --org acme --dry-run").succeeds();
+//! scratch.run_in(&root, "build --target freebsd").fails(2, "unknown target `freebsd`");
+//! scratch.run("validate").arg(&zip).assert().code(1); // paths from the test go in with .arg()
+//! ```
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +63,23 @@ impl Scratch {
         cmd
     }
 
+    /// The binary with the words of `line`, split as a shell would (quotes keep free text with
+    /// spaces together), run in this directory. It is an `assert_cmd::Command`: add `.env()`,
+    /// `.arg()` or `.current_dir()`, then end with [`Expect`]'s `succeeds`/`fails`, or `.assert()`
+    /// or `.output()` for anything else.
+    pub fn run(&self, line: &str) -> assert_cmd::Command {
+        let mut cmd = self.cmd();
+        cmd.args(words(line));
+        cmd
+    }
+
+    /// [`Scratch::run`] in `dir`, usually a generated plugin: what a user types inside it.
+    pub fn run_in(&self, dir: &Path, line: &str) -> assert_cmd::Command {
+        let mut cmd = self.run(line);
+        cmd.current_dir(dir);
+        cmd
+    }
+
     /// `new` with flags for one variant, `--no-git` so trees hold only generated files.
     pub fn generate(&self, kind: &str, backend: bool) -> PathBuf {
         self.generate_as(kind, backend, "weather", "acme")
@@ -64,19 +89,43 @@ impl Scratch {
     /// whose ids or executables differ.
     pub fn generate_as(&self, kind: &str, backend: bool, name: &str, org: &str) -> PathBuf {
         let backend_flag = if backend { "--backend" } else { "--no-backend" };
-        let flags = ["--type", kind, backend_flag, "--name", name, "--org", org];
-        self.cmd()
-            .arg("new")
-            .args(flags)
-            .arg("--no-git")
-            .assert()
-            .success();
+        self.run(&format!(
+            "new --type {kind} {backend_flag} --name {name} --org {org} --no-git"
+        ))
+        .succeeds();
         let plugin_type = if kind == "scenesapp" { "app" } else { kind };
         self.path().join(format!("{org}-{name}-{plugin_type}"))
     }
 
     pub fn tree(&self) -> BTreeMap<String, Vec<u8>> {
         tree(self.path())
+    }
+}
+
+/// The words of a command line as a POSIX shell splits them: `check --resource 'ping me'` is
+/// three words. Panics on an unclosed quote, a typo in the test.
+pub fn words(line: &str) -> Vec<String> {
+    shlex::split(line).unwrap_or_else(|| panic!("unclosed quote in the command line {line:?}"))
+}
+
+/// The expectations most runs end with. On failure assert_cmd prints the command, its exit code,
+/// stdout and stderr.
+pub trait Expect {
+    /// Exits 0.
+    fn succeeds(&mut self) -> assert_cmd::assert::Assert;
+    /// Exits with `code`, and stderr holds `says` (bad input says what to do there).
+    fn fails(&mut self, code: i32, says: &str) -> assert_cmd::assert::Assert;
+}
+
+impl Expect for assert_cmd::Command {
+    fn succeeds(&mut self) -> assert_cmd::assert::Assert {
+        self.assert().success()
+    }
+
+    fn fails(&mut self, code: i32, says: &str) -> assert_cmd::assert::Assert {
+        self.assert()
+            .code(code)
+            .stderr(predicates::str::contains(says))
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
 
-use crate::support::{elf, stdout_of, Scratch, EM_X86_64};
+use crate::support::{elf, stdout_of, Expect, Scratch, EM_X86_64};
 
 const ID: &str = "acme-weather-datasource";
 const EXE: &str = "gpx_weather";
@@ -72,12 +72,7 @@ fn built_plugin(scratch: &Scratch) -> PathBuf {
 /// [`built_plugin`] after `package`, its archives in artifacts/.
 fn packaged_plugin(scratch: &Scratch) -> PathBuf {
     let root = built_plugin(scratch);
-    scratch
-        .cmd()
-        .current_dir(&root)
-        .arg("package")
-        .assert()
-        .success();
+    scratch.run_in(&root, "package").succeeds();
     root
 }
 
@@ -116,7 +111,7 @@ fn write_zip(path: &Path, entries: &[Entry]) {
 }
 
 fn validate(scratch: &Scratch, path: &Path) -> (Option<i32>, String) {
-    let output = scratch.cmd().arg("validate").arg(path).output().unwrap();
+    let output = scratch.run("validate").arg(path).output().unwrap();
     (output.status.code(), stdout_of(&output))
 }
 
@@ -342,12 +337,7 @@ fn json_holds_every_finding() {
     let root = built_plugin(&scratch);
     fs::remove_file(root.join("dist/module.js")).unwrap();
     fs::remove_file(root.join("dist/CHANGELOG.md")).unwrap();
-    let output = scratch
-        .cmd()
-        .args(["validate", "--json"])
-        .arg(&root)
-        .output()
-        .unwrap();
+    let output = scratch.run("validate --json").arg(&root).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["errors"], 1);
