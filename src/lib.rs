@@ -27,9 +27,8 @@ mod validate;
 
 pub use cli::Cli;
 pub use error::{exit_code, Stopped, EXIT_INTERRUPTED};
-pub use new::{plan, Answers};
 pub use plugin::{PluginId, PluginKind, PluginName};
-pub use scaffold::PlannedFile;
+pub use scaffold::{plan, Answers, PlannedFile};
 pub use target::{BuildTarget, TARGETS};
 
 use anyhow::Result;
