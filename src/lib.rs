@@ -23,6 +23,7 @@ mod source_date;
 mod target;
 mod toolchain;
 mod ui;
+mod update;
 mod validate;
 
 pub use cli::Cli;
@@ -45,5 +46,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Package(args) => package::run(&args),
         Command::Dev(args) => dev::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Update(args) => update::run(&args),
     }
 }

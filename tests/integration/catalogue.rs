@@ -33,6 +33,9 @@ struct Fixture {
     broken_json_file: PathBuf,
     array_json_file: PathBuf,
     private_json_file: PathBuf,
+    /// A plugin in a git repository with an uncommitted edit, and one a newer version recorded.
+    uncommitted: PathBuf,
+    newer: PathBuf,
 }
 
 fn script(dir: &Path, name: &str, body: &str, mode: u32) -> PathBuf {
@@ -110,7 +113,18 @@ impl Fixture {
             fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
             path
         };
+        let uncommitted = scratch.generate_as("panel", false, "dirty", "acme");
+        crate::update::commit_all(&uncommitted, "generated", true);
+        fs::write(uncommitted.join("src/module.ts"), "// mine\n").unwrap();
+        let newer = scratch.generate_as("panel", false, "newer", "acme");
+        edit(
+            &newer.join(".config/.cgprc.json"),
+            &format!("\"createGrafanaPlugin\": \"{}\"", env!("CARGO_PKG_VERSION")),
+            "\"createGrafanaPlugin\": \"99.0.0\"",
+        );
         Self {
+            uncommitted,
+            newer,
             broken_json_file: json_file("broken.json", "{\"path\":", 0o644),
             array_json_file: json_file("array.json", "[\"/api\"]", 0o644),
             private_json_file: json_file("private.json", "{}", 0o600),
@@ -895,6 +909,35 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &["--type", "app", "--name", "Weather", "--org", "acme"],
             "--name weather",
             f,
+        ),
+        // update
+        case(
+            "update outside a generated project",
+            &f.outside,
+            &["update"],
+            2,
+            "has no .config/.cgprc.json",
+        ),
+        case(
+            "update: not a git work tree",
+            ds,
+            &["update"],
+            2,
+            "is not in a git work tree",
+        ),
+        case(
+            "update: uncommitted changes",
+            &f.uncommitted,
+            &["update"],
+            2,
+            "has uncommitted changes",
+        ),
+        case(
+            "update: recorded by a newer version",
+            &f.newer,
+            &["update", "--force"],
+            2,
+            "install 99.0.0 or newer",
         ),
     ]
 }
