@@ -43,9 +43,14 @@ pub fn run(args: &UpdateArgs) -> Result<()> {
         true => report.print_json()?,
         false => report.print_text()?,
     }
-    match report.conflicted.len() {
-        0 => Ok(()),
-        n => Err(anyhow!(
+    match (report.conflicted.len(), args.dry_run) {
+        (0, _) => Ok(()),
+        (n, true) => Err(anyhow!(
+            "{n} file(s) would have conflicts between your edits and create-grafana-plugin \
+             {TOOL_VERSION}: {} (dry run: nothing was written)",
+            report.conflicted.join(", ")
+        )),
+        (n, false) => Err(anyhow!(
             "{n} file(s) have conflicts between your edits and create-grafana-plugin \
              {TOOL_VERSION}, marked <<<<<<< yours … >>>>>>> create-grafana-plugin \
              {TOOL_VERSION}: {}; resolve them, then commit",
@@ -84,12 +89,15 @@ fn changes(
     Ok(changes)
 }
 
+/// `1.2.3` (any pre-release or build suffix ignored) as numbers, so 0.10.0 sorts after 0.9.0.
+fn version_parts(version: &str) -> Option<Vec<u64>> {
+    let core = version.split(['-', '+']).next()?;
+    core.split('.').map(|part| part.parse().ok()).collect()
+}
+
 /// An older binary would take the newer files for user edits and "merge" them back.
 fn refuse_newer(recorded: &str) -> Result<()> {
-    let parse = |version: &str| -> Option<Vec<u64>> {
-        let core = version.split(['-', '+']).next()?;
-        core.split('.').map(|part| part.parse().ok()).collect()
-    };
+    let parse = version_parts;
     let (Some(recorded_parts), Some(ours)) = (parse(recorded), parse(TOOL_VERSION)) else {
         return Err(bad_input!(
             "{RECORD_PATH} records create-grafana-plugin version {recorded:?}, which is not a \
@@ -104,4 +112,30 @@ fn refuse_newer(recorded: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::exit_code;
+
+    #[test]
+    fn versions_compare_as_numbers() {
+        assert!(version_parts("0.10.0") > version_parts("0.9.1"));
+        assert_eq!(version_parts("1.2.3-rc.1"), Some(vec![1, 2, 3]));
+        assert_eq!(version_parts("one"), None);
+    }
+
+    #[test]
+    fn only_a_newer_record_is_refused() {
+        assert!(refuse_newer("0.0.1").is_ok());
+        assert!(refuse_newer(TOOL_VERSION).is_ok());
+        let newer = refuse_newer("999.0.0").unwrap_err();
+        assert_eq!(exit_code(&newer), 2);
+        assert!(
+            newer.to_string().contains("help: install 999.0.0"),
+            "{newer}"
+        );
+        assert_eq!(exit_code(&refuse_newer("latest").unwrap_err()), 2);
+    }
 }
