@@ -122,15 +122,7 @@ struct Undo {
 
 impl Undo {
     fn dirs_for(&mut self, dir: &Path) -> Result<()> {
-        if dir.is_dir() {
-            return Ok(());
-        }
-        if let Some(parent) = dir.parent() {
-            self.dirs_for(parent)?;
-        }
-        fs::create_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
-        self.dirs.push(dir.to_owned());
-        Ok(())
+        super::write::create_dirs(dir, &mut self.dirs)
     }
 
     /// Best effort: the error that made us undo is what the user needs to see.

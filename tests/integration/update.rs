@@ -65,6 +65,13 @@ fn replace(root: &Path, path: &str, from: &str, to: &str) {
     fs::write(root.join(path), text.replacen(from, to, 1)).unwrap();
 }
 
+/// `create-grafana-plugin update ARGS…` in `root`.
+fn update(scratch: &Scratch, root: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = scratch.cmd();
+    cmd.arg("update").args(args).current_dir(root);
+    cmd.output().expect("run update")
+}
+
 fn json(output: &std::process::Output) -> Value {
     serde_json::from_str(&stdout_of(output))
         .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout_of(output)))
@@ -76,12 +83,7 @@ fn update_right_after_new_changes_nothing_in_any_variant() {
         let scratch = Scratch::new();
         let root = committed(&scratch, kind, backend);
         let before = work_tree(&root);
-        let output = scratch
-            .cmd()
-            .arg("update")
-            .current_dir(&root)
-            .output()
-            .unwrap();
+        let output = update(&scratch, &root, &[]);
         assert_eq!(
             output.status.code(),
             Some(0),
@@ -160,15 +162,11 @@ fn an_older_project_is_brought_current_and_every_user_edit_survives() {
         "\"dependencies\": {",
         "\"dependencies\": {\n    \"lodash\": \"4.17.21\",",
     );
+    fs::remove_file(root.join(".github/workflows/is-compatible.yml")).unwrap();
     commit_all(&root, "my work", false);
     let mine = work_tree(&root);
 
-    let preview = scratch
-        .cmd()
-        .args(["update", "--dry-run", "--json"])
-        .current_dir(&root)
-        .output()
-        .unwrap();
+    let preview = update(&scratch, &root, &["--dry-run", "--json"]);
     assert_eq!(preview.status.code(), Some(0), "{}", stderr_of(&preview));
     assert_eq!(work_tree(&root), mine, "--dry-run wrote something");
     let report = json(&preview);
@@ -190,17 +188,16 @@ fn an_older_project_is_brought_current_and_every_user_edit_survives() {
         report["removed"],
         serde_json::json!([".config/obsolete.js"])
     );
+    assert_eq!(
+        report["keptDeleted"],
+        serde_json::json!([".github/workflows/is-compatible.yml"])
+    );
     assert!(
         report["untouched"].as_array().unwrap().len() > 10,
         "{report}"
     );
 
-    let output = scratch
-        .cmd()
-        .arg("update")
-        .current_dir(&root)
-        .output()
-        .unwrap();
+    let output = update(&scratch, &root, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let stdout = stdout_of(&output);
     assert!(stdout.contains("merged      package.json"), "{stdout}");
@@ -216,6 +213,7 @@ fn an_older_project_is_brought_current_and_every_user_edit_survives() {
         );
     }
     assert!(!root.join(".config/obsolete.js").exists());
+    assert!(!root.join(".github/workflows/is-compatible.yml").exists());
     let package = read(&root, "package.json");
     assert!(package.contains("\"lodash\": \"4.17.21\""), "{package}");
     assert!(package.contains("\"@swc/core\": \"^1.15.0\""), "{package}");
@@ -227,12 +225,7 @@ fn an_older_project_is_brought_current_and_every_user_edit_survives() {
     // Twice in a row: the second run finds nothing to do and writes nothing.
     commit_all(&root, "update", false);
     let updated = work_tree(&root);
-    let again = scratch
-        .cmd()
-        .arg("update")
-        .current_dir(&root)
-        .output()
-        .unwrap();
+    let again = update(&scratch, &root, &[]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr_of(&again));
     assert!(
         stdout_of(&again).contains("up to date"),
@@ -255,12 +248,7 @@ fn an_edit_where_the_tool_changed_the_same_line_is_left_marked_and_listed_with_e
     );
     commit_all(&root, "my rootDir", false);
 
-    let output = scratch
-        .cmd()
-        .args(["update", "--json"])
-        .current_dir(&root)
-        .output()
-        .unwrap();
+    let output = update(&scratch, &root, &["--json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
     assert_eq!(
         json(&output)["conflicted"],
@@ -282,6 +270,50 @@ fn an_edit_where_the_tool_changed_the_same_line_is_left_marked_and_listed_with_e
     }
     // The rest of the update went through.
     assert!(!read(&root, ".config/jest.config.js").contains("old jest"));
+}
+
+/// A user-edited file whose base neither the record nor git holds: the whole file is one conflict.
+/// The edit is not committed either, which `--force` accepts.
+#[test]
+fn without_its_base_an_edited_file_is_one_conflict_and_force_skips_the_clean_check() {
+    let scratch = Scratch::new();
+    let root = committed(&scratch, "panel", false);
+    let mut record: Value = serde_json::from_str(&read(&root, RECORD)).unwrap();
+    record["createGrafanaPlugin"] = "0.0.1".into();
+    // The id of bytes this repository never held.
+    record["files"][".prettierrc.js"] = "0123456789abcdef0123456789abcdef01234567".into();
+    fs::write(
+        root.join(RECORD),
+        serde_json::to_string_pretty(&record).unwrap(),
+    )
+    .unwrap();
+    fs::write(root.join(".prettierrc.js"), "// my prettier settings\n").unwrap();
+
+    let refused = update(&scratch, &root, &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    let output = update(&scratch, &root, &["--force"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains("conflicted  .prettierrc.js"),
+        "{}",
+        stdout_of(&output)
+    );
+    let text = read(&root, ".prettierrc.js");
+    assert!(
+        text.starts_with("<<<<<<< yours\n// my prettier settings\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("||||||| no base: commit generated files"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            ">>>>>>> create-grafana-plugin {}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
 }
 
 /// Ctrl-C between two files: every file is as it was, and the exit code is 130.
