@@ -36,6 +36,8 @@ pub enum Command {
     Dev(DevArgs),
     /// Run the plugin validator's offline checks on a plugin zip or dist/ folder
     Validate(ValidateArgs),
+    /// Bring the files this tool manages to what this version generates, merging your edits
+    Update(UpdateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +117,29 @@ pub struct NewArgs {
     /// List every file created, not only the summary (--dry-run and --json always list them)
     #[arg(short, long, help_heading = "Behaviour")]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 updated or already up to date, 1 conflicts left (listed), 2 bad \
+input (e.g. uncommitted changes), 130 Ctrl-C (nothing changed).\n\
+Example: create-grafana-plugin update --dry-run"
+)]
+pub struct UpdateArgs {
+    /// Plugin directory, the one holding .config/.cgprc.json [default: .]
+    pub dir: Option<PathBuf>,
+
+    /// Update even with uncommitted changes or outside a git work tree (no safety net)
+    #[arg(long)]
+    pub force: bool,
+
+    /// List what would change, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print one JSON object describing the result on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The plugin `build`, `check`, `dev` and `package` work on.

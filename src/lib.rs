@@ -23,13 +23,13 @@ mod source_date;
 mod target;
 mod toolchain;
 mod ui;
+mod update;
 mod validate;
 
 pub use cli::Cli;
 pub use error::{exit_code, Stopped, EXIT_INTERRUPTED};
-pub use new::{plan, Answers};
 pub use plugin::{PluginId, PluginKind, PluginName};
-pub use scaffold::PlannedFile;
+pub use scaffold::{plan, Answers, PlannedFile};
 pub use target::{BuildTarget, TARGETS};
 
 use anyhow::Result;
@@ -46,5 +46,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Package(args) => package::run(&args),
         Command::Dev(args) => dev::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Update(args) => update::run(&args),
     }
 }

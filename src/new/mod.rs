@@ -2,16 +2,14 @@
 
 mod answers;
 mod git;
-mod plan;
 mod report;
 
-pub use answers::{resolve, Answers};
-pub use plan::plan;
+pub use answers::resolve;
 
 use anyhow::Result;
 
 use crate::cli::NewArgs;
-use crate::scaffold::write;
+use crate::scaffold::{plan, write};
 use crate::ui::{self, TerminalPrompter};
 
 pub fn run(args: &NewArgs) -> Result<()> {

@@ -6,10 +6,10 @@ use anyhow::{Context, Result};
 use console::style;
 use serde::Serialize;
 
-use super::answers::Answers;
 use super::git::Init;
 use crate::plugin::PluginKind;
 use crate::scaffold::write::Outcome;
+use crate::scaffold::Answers;
 use crate::ui::shell_quote;
 
 #[derive(Serialize)]

@@ -1,11 +1,20 @@
 //! Generating a project: the template layers and their rendering into an in-memory tree of files
-//! (pure), and the atomic writer that puts that tree on disk. Used by `new` (and by `package` for
-//! its writability check).
+//! (pure), the record of what was generated and which files the tool owns, and the atomic writer
+//! that puts that tree on disk. Used by `new` and `update` (and by `package` for its writability
+//! check).
 
+pub mod answers;
+pub mod managed;
+pub mod plan;
+pub mod record;
 pub mod render;
+pub mod replace;
 pub mod write;
 
 use std::path::PathBuf;
+
+pub use answers::Answers;
+pub use plan::plan;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlannedFile {

@@ -225,23 +225,7 @@ struct Created {
 
 impl Created {
     fn dirs_for(&mut self, dir: &Path) -> Result<()> {
-        if dir.is_dir() {
-            return Ok(());
-        }
-        if let Some(parent) = dir.parent() {
-            self.dirs_for(parent)?;
-        }
-        match fs::create_dir(dir) {
-            Ok(()) => {
-                self.dirs.push(dir.to_owned());
-                Ok(())
-            }
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => bail!(
-                "cannot create directory {}: a file of that name exists (it was left as it is)",
-                dir.display()
-            ),
-            Err(error) => Err(error).with_context(|| format!("creating {}", dir.display())),
-        }
+        create_dirs(dir, &mut self.dirs)
     }
 
     fn undo(self) {
@@ -251,6 +235,28 @@ impl Created {
         for dir in self.dirs.iter().rev() {
             let _ = fs::remove_dir(dir);
         }
+    }
+}
+
+/// Creates `dir` and its missing parents, adding each one created to `created` (outermost first)
+/// so that the caller can remove them again.
+pub(crate) fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        create_dirs(parent, created)?;
+    }
+    match fs::create_dir(dir) {
+        Ok(()) => {
+            created.push(dir.to_owned());
+            Ok(())
+        }
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => bail!(
+            "cannot create directory {}: a file of that name exists (it was left as it is)",
+            dir.display()
+        ),
+        Err(error) => Err(error).with_context(|| format!("creating {}", dir.display())),
     }
 }
 

@@ -39,6 +39,10 @@ const NO_EXE: &str = "acme-noexe-app";
 const NO_ID: &str = "acme-noid-app";
 /// A data source whose dist/ holds a debug build of its Linux executable.
 const DEBUG_DIST: &str = "acme-debugged-datasource";
+/// A panel in a git repository with an uncommitted edit.
+const UNCOMMITTED: &str = "acme-dirty-panel";
+/// A panel whose record says a newer version of the tool made it.
+const NEWER: &str = "acme-newer-panel";
 /// Read-only, holding a file (see [`Fixture::new`] for the rest of the tree).
 const LOCKED: &str = "locked";
 
@@ -101,6 +105,15 @@ impl Fixture {
             &no_id.join("src/plugin.json"),
             "\"id\": \"acme-noid-app\",",
             "",
+        );
+        let uncommitted = scratch.generate_as("panel", false, "dirty", "acme");
+        crate::update::commit_all(&uncommitted, "generated", true);
+        fs::write(uncommitted.join("src/module.ts"), "// mine\n").unwrap();
+        let newer = scratch.generate_as("panel", false, "newer", "acme");
+        edit(
+            &newer.join(".config/.cgprc.json"),
+            &format!("\"createGrafanaPlugin\": \"{}\"", env!("CARGO_PKG_VERSION")),
+            "\"createGrafanaPlugin\": \"99.0.0\"",
         );
         fs::create_dir(dir.join(OUTSIDE)).unwrap();
         fs::create_dir(dir.join("existing")).unwrap();
@@ -294,6 +307,11 @@ fn cases() -> Vec<Case> {
         case(DS, "dev --target host --no-frontend", 2, "Grafana's container runs Linux"),
         case(PANEL, "dev", 2, "acme-lonely-panel is a panel, and panels have no backend"),
         case(PANEL, "dev --local --no-frontend", 2, "Grafana runs backends only for apps and data sources"),
+        // update
+        case(OUTSIDE, "update", 2, "has no .config/.cgprc.json"),
+        case(DS, "update", 2, "is not in a git work tree"),
+        case(UNCOMMITTED, "update", 2, "has uncommitted changes"),
+        case(NEWER, "update --force", 2, "install 99.0.0 or newer"),
     ]
 }
 
@@ -318,7 +336,7 @@ fn every_bad_input_is_explained_and_changes_nothing() {
     let fixture = Fixture::new();
     let top = fixture.scratch.path();
     let cases = cases();
-    assert!(cases.len() >= 88, "the catalogue shrank to {}", cases.len());
+    assert!(cases.len() >= 92, "the catalogue shrank to {}", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         let name = format!("{}$ {}", case.dir, case.line);

@@ -17,5 +17,6 @@ mod prompts;
 mod properties;
 mod release;
 mod snapshots;
+mod update;
 mod validate;
 mod workflows;

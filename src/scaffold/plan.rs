@@ -1,19 +1,19 @@
-//! Answers → the complete list of files to write, with their bytes. Pure: no disk access.
+//! Answers → the complete list of files to write, with their bytes. Pure: no disk access. `new`
+//! plans from what the user answers, `update` from the answers a project recorded.
 
 use anyhow::Result;
 use serde_json::{json, Value};
 
 use super::answers::Answers;
+use super::record::Record;
+use super::render::{self, Layer};
+use super::{Plan, PlannedFile};
 use crate::plugin::GRAFANA_VERSION;
-use crate::scaffold::render::{self, Layer};
-use crate::scaffold::{Plan, PlannedFile};
 
-/// Where the answers are recorded in the generated project, so a later run can re-render it.
-pub const RECORD_PATH: &str = ".config/.cgprc.json";
-
+/// The project's files, ending with the record of the answers and of what was generated.
 pub fn plan(answers: &Answers) -> Result<Plan> {
     let mut files = render::render(&layers(answers)?, &context(answers))?;
-    files.push(record(answers));
+    files.push(Record::of(answers, &files).to_file());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan {
         root: answers.dir.clone(),
@@ -56,23 +56,7 @@ fn context(answers: &Answers) -> Value {
     })
 }
 
-fn record(answers: &Answers) -> PlannedFile {
-    let record = json!({
-        "createGrafanaPlugin": env!("CARGO_PKG_VERSION"),
-        "answers": {
-            "type": answers.id.kind.as_str(),
-            "name": answers.id.name.as_str(),
-            "org": answers.id.org.as_str(),
-            "backend": answers.backend,
-            "description": answers.description,
-            "author": answers.author,
-        }
-    });
-    let mut contents = serde_json::to_vec_pretty(&record).expect("a JSON value always serialises");
-    contents.push(b'\n');
-    PlannedFile {
-        path: RECORD_PATH.to_owned(),
-        contents,
-        executable: false,
-    }
+/// The file with path `path` in `files`.
+pub fn find<'a>(files: &'a [PlannedFile], path: &str) -> Option<&'a PlannedFile> {
+    files.iter().find(|file| file.path == path)
 }

@@ -1,0 +1,173 @@
+//! What happens to each managed file: the user's bytes, the bytes the tool wrote last time (the
+//! record) and the bytes this version generates decide it.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::git;
+use super::merge::{self, Labels};
+use crate::scaffold::managed::is_managed;
+use crate::scaffold::plan::find;
+use crate::scaffold::record::{blob_id, Record, TOOL_VERSION};
+use crate::scaffold::PlannedFile;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Status {
+    /// The user never changed it: now what this version generates.
+    Replaced,
+    /// The user changed it and the tool's changes merged cleanly into theirs.
+    Merged,
+    /// The user changed it where the tool did: left with conflict markers.
+    Conflicted,
+    /// New in this version.
+    Created,
+    /// No longer generated, and the user never changed it.
+    Removed,
+    /// The user deleted it: left deleted.
+    KeptDeleted,
+    /// No longer generated, but the user changed it: left as it is.
+    KeptEdited,
+    /// Already what this version generates, or the user's edit with nothing new to merge.
+    Untouched,
+}
+
+pub struct FileUpdate {
+    pub path: String,
+    pub status: Status,
+    /// The bytes on disk after the update (`None`: no file).
+    pub after: Option<Vec<u8>>,
+    /// What this version generates there, if anything.
+    pub theirs: Option<PlannedFile>,
+    /// Whether `after` differs from what is on disk now.
+    pub changed: bool,
+}
+
+/// Every managed file this version generates or the record names, in path order.
+pub fn decide(root: &Path, record: &Record, fresh: &[PlannedFile]) -> Result<Vec<FileUpdate>> {
+    let paths: BTreeSet<&str> = fresh
+        .iter()
+        .map(|file| file.path.as_str())
+        .filter(|path| is_managed(path))
+        .chain(
+            record
+                .files
+                .keys()
+                .map(String::as_str)
+                .filter(|p| is_managed(p)),
+        )
+        .collect();
+    paths
+        .into_iter()
+        .map(|path| decide_one(root, record, path, find(fresh, path)))
+        .collect()
+}
+
+fn decide_one(
+    root: &Path,
+    record: &Record,
+    path: &str,
+    theirs: Option<&PlannedFile>,
+) -> Result<FileUpdate> {
+    let ours = read(&root.join(path))?;
+    let recorded = record.files.get(path);
+    let unchanged_by_user = |bytes: &[u8]| recorded.is_some_and(|id| *id == blob_id(bytes));
+    let (status, after) = match (&ours, theirs) {
+        (None, None) => (Status::Untouched, None),
+        (None, Some(_)) if recorded.is_some() => (Status::KeptDeleted, None),
+        (None, Some(theirs)) => (Status::Created, Some(theirs.contents.clone())),
+        (Some(ours), None) if unchanged_by_user(ours) => (Status::Removed, None),
+        (Some(ours), None) => (Status::KeptEdited, Some(ours.clone())),
+        (Some(ours), Some(theirs)) if *ours == theirs.contents => {
+            (Status::Untouched, Some(ours.clone()))
+        }
+        (Some(ours), Some(theirs)) if unchanged_by_user(ours) => {
+            (Status::Replaced, Some(theirs.contents.clone()))
+        }
+        (Some(ours), Some(theirs)) => {
+            let base = base(root, record, path, theirs);
+            // The tool changed nothing here since last time: the user's edit stands.
+            if base.as_deref() == Some(&theirs.contents[..]) {
+                return Ok(untouched(path, ours, theirs));
+            }
+            let labels = Labels {
+                ours: "yours",
+                base: &match base {
+                    Some(_) => format!("create-grafana-plugin {}", record.version),
+                    None => "no base: commit generated files so the next update can merge".into(),
+                },
+                theirs: &format!("create-grafana-plugin {TOOL_VERSION}"),
+            };
+            let merged = merge::merge(ours, base.as_deref(), &theirs.contents, &labels)
+                .with_context(|| format!("merging {path}"))?;
+            let status = match (merged.conflicts, merged.bytes == *ours) {
+                (true, _) => Status::Conflicted,
+                (false, true) => Status::Untouched,
+                (false, false) => Status::Merged,
+            };
+            (status, Some(merged.bytes))
+        }
+    };
+    Ok(FileUpdate {
+        path: path.to_owned(),
+        status,
+        changed: after != ours,
+        after,
+        theirs: theirs.cloned(),
+    })
+}
+
+fn untouched(path: &str, ours: &[u8], theirs: &PlannedFile) -> FileUpdate {
+    FileUpdate {
+        path: path.to_owned(),
+        status: Status::Untouched,
+        after: Some(ours.to_vec()),
+        theirs: Some(theirs.clone()),
+        changed: false,
+    }
+}
+
+/// The bytes the tool wrote at `path` last time: generated again when the recorded version is
+/// this one, else kept in the record, else found in git history by their blob id.
+fn base(root: &Path, record: &Record, path: &str, theirs: &PlannedFile) -> Option<Vec<u8>> {
+    if record.version == TOOL_VERSION {
+        return Some(theirs.contents.clone());
+    }
+    let id = record.files.get(path)?;
+    match record.bases.get(path) {
+        Some(text) if blob_id(text.as_bytes()) == *id => Some(text.clone().into_bytes()),
+        _ => git::blob(root, id),
+    }
+}
+
+fn read(path: &Path) -> Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// The record after the update: this version, and the tool's text of every file the user's
+/// bytes differ from, so the next update has its base even though git never saw those bytes.
+pub fn new_record(record: &Record, fresh: &[PlannedFile], updates: &[FileUpdate]) -> Record {
+    let mut after = Record::of(&record.answers, fresh);
+    for update in updates {
+        let Some(theirs) = &update.theirs else {
+            continue;
+        };
+        let differs = update
+            .after
+            .as_ref()
+            .is_some_and(|after| *after != theirs.contents);
+        if let (true, Ok(text)) = (differs, std::str::from_utf8(&theirs.contents)) {
+            after.bases.insert(update.path.clone(), text.to_owned());
+        }
+    }
+    after
+}

@@ -1,0 +1,345 @@
+//! `update` from the command line: a no-op on what `new` just wrote, an older project brought
+//! current with the user's edits kept (merged, or conflicted and listed), refusals, `--dry-run`,
+//! `--json`, and Ctrl-C halfway leaving every file as it was.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{interrupt, require_tool, stderr_of, stdout_of, tree, Scratch, VARIANTS};
+
+const RECORD: &str = ".config/.cgprc.json";
+
+fn git(root: &Path, args: &[&str]) -> String {
+    require_tool("git", "apt-get install git");
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        stderr_of(&output)
+    );
+    stdout_of(&output)
+}
+
+/// Commits everything in `root`, after `git init` when `init`.
+pub fn commit_all(root: &Path, message: &str, init: bool) {
+    if init {
+        git(root, &["init", "--quiet"]);
+    }
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "--quiet", "--allow-empty", "-m", message]);
+}
+
+/// A generated plugin in its own git repository, everything committed.
+fn committed(scratch: &Scratch, kind: &str, backend: bool) -> std::path::PathBuf {
+    let root = scratch.generate(kind, backend);
+    commit_all(&root, "generated", true);
+    root
+}
+
+/// The project's files without git's own.
+fn work_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = tree(root);
+    files.retain(|path, _| path != ".git" && !path.starts_with(".git/"));
+    files
+}
+
+fn read(root: &Path, path: &str) -> String {
+    fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn replace(root: &Path, path: &str, from: &str, to: &str) {
+    let text = read(root, path);
+    assert!(text.contains(from), "{path} lacks {from:?}");
+    fs::write(root.join(path), text.replacen(from, to, 1)).unwrap();
+}
+
+/// `create-grafana-plugin update ARGS…` in `root`.
+fn update(scratch: &Scratch, root: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = scratch.cmd();
+    cmd.arg("update").args(args).current_dir(root);
+    cmd.output().expect("run update")
+}
+
+fn json(output: &std::process::Output) -> Value {
+    serde_json::from_str(&stdout_of(output))
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout_of(output)))
+}
+
+#[test]
+fn update_right_after_new_changes_nothing_in_any_variant() {
+    for &(kind, backend) in VARIANTS {
+        let scratch = Scratch::new();
+        let root = committed(&scratch, kind, backend);
+        let before = work_tree(&root);
+        let output = update(&scratch, &root, &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{kind}: {}",
+            stderr_of(&output)
+        );
+        assert!(
+            stdout_of(&output).contains("up to date"),
+            "{}",
+            stdout_of(&output)
+        );
+        assert_eq!(work_tree(&root), before, "{kind} (backend {backend})");
+    }
+}
+
+/// Turns a freshly generated project into one an older version (0.0.1) wrote: some managed files
+/// differ from this version's, one is no longer generated and one did not exist yet. The record
+/// names the old bytes, as that version would have recorded them.
+fn make_old(root: &Path) {
+    // The tool changed these since: a devDependency, the jest setup, tsconfig's rootDir.
+    replace(
+        root,
+        "package.json",
+        "\"@swc/core\": \"^1.15.0\"",
+        "\"@swc/core\": \"^1.10.0\"",
+    );
+    fs::write(
+        root.join(".config/jest.config.js"),
+        "// the old jest setup\n",
+    )
+    .unwrap();
+    replace(
+        root,
+        "tsconfig.json",
+        "\"rootDir\": \".\"",
+        "\"rootDir\": \"./old\"",
+    );
+    fs::write(root.join(".config/obsolete.js"), "// no longer generated\n").unwrap();
+    fs::remove_file(root.join(".github/workflows/cgp-update.yml")).unwrap();
+
+    let mut record: Value = serde_json::from_str(&read(root, RECORD)).unwrap();
+    record["createGrafanaPlugin"] = "0.0.1".into();
+    let files = record["files"]
+        .as_object_mut()
+        .expect("the record lists files");
+    files.remove(".github/workflows/cgp-update.yml");
+    for path in [
+        "package.json",
+        ".config/jest.config.js",
+        "tsconfig.json",
+        ".config/obsolete.js",
+    ] {
+        let id = git(root, &["hash-object", path]).trim().to_owned();
+        files.insert(path.to_owned(), id.into());
+    }
+    fs::write(
+        root.join(RECORD),
+        serde_json::to_string_pretty(&record).unwrap(),
+    )
+    .unwrap();
+    commit_all(root, "generated by 0.0.1", false);
+}
+
+#[test]
+fn an_older_project_is_brought_current_and_every_user_edit_survives() {
+    let scratch = Scratch::new();
+    let fresh = scratch.generate_as("datasource", true, "fresh", "acme");
+    let root = committed(&scratch, "datasource", true);
+    make_old(&root);
+    // The user's own work, and an edit to a managed file away from the tool's change.
+    fs::write(root.join("src/module.ts"), "// my module\n").unwrap();
+    replace(&root, "pkg/plugin.rs", "//!", "//! My handlers.\n//!");
+    replace(
+        &root,
+        "package.json",
+        "\"dependencies\": {",
+        "\"dependencies\": {\n    \"lodash\": \"4.17.21\",",
+    );
+    fs::remove_file(root.join(".github/workflows/is-compatible.yml")).unwrap();
+    commit_all(&root, "my work", false);
+    let mine = work_tree(&root);
+
+    let preview = update(&scratch, &root, &["--dry-run", "--json"]);
+    assert_eq!(preview.status.code(), Some(0), "{}", stderr_of(&preview));
+    assert_eq!(work_tree(&root), mine, "--dry-run wrote something");
+    let report = json(&preview);
+    assert_eq!(report["from"], "0.0.1");
+    assert_eq!(report["to"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(report["dryRun"], true);
+    assert_eq!(
+        report["replaced"],
+        // tsconfig.json is as 0.0.1 wrote it, so it is replaced too.
+        serde_json::json!([".config/jest.config.js", "tsconfig.json"])
+    );
+    assert_eq!(report["merged"], serde_json::json!(["package.json"]));
+    assert_eq!(report["conflicted"], serde_json::json!([]));
+    assert_eq!(
+        report["created"],
+        serde_json::json!([".github/workflows/cgp-update.yml"])
+    );
+    assert_eq!(
+        report["removed"],
+        serde_json::json!([".config/obsolete.js"])
+    );
+    assert_eq!(
+        report["keptDeleted"],
+        serde_json::json!([".github/workflows/is-compatible.yml"])
+    );
+    assert!(
+        report["untouched"].as_array().unwrap().len() > 10,
+        "{report}"
+    );
+
+    let output = update(&scratch, &root, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    assert!(stdout.contains("merged      package.json"), "{stdout}");
+    for path in [
+        ".config/jest.config.js",
+        "tsconfig.json",
+        ".github/workflows/cgp-update.yml",
+    ] {
+        assert_eq!(
+            read(&root, path),
+            read(&fresh, path),
+            "{path} is not current"
+        );
+    }
+    assert!(!root.join(".config/obsolete.js").exists());
+    assert!(!root.join(".github/workflows/is-compatible.yml").exists());
+    let package = read(&root, "package.json");
+    assert!(package.contains("\"lodash\": \"4.17.21\""), "{package}");
+    assert!(package.contains("\"@swc/core\": \"^1.15.0\""), "{package}");
+    assert_eq!(read(&root, "src/module.ts"), "// my module\n");
+    assert!(read(&root, "pkg/plugin.rs").starts_with("//! My handlers."));
+    let record: Value = serde_json::from_str(&read(&root, RECORD)).unwrap();
+    assert_eq!(record["createGrafanaPlugin"], env!("CARGO_PKG_VERSION"));
+
+    // Twice in a row: the second run finds nothing to do and writes nothing.
+    commit_all(&root, "update", false);
+    let updated = work_tree(&root);
+    let again = update(&scratch, &root, &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr_of(&again));
+    assert!(
+        stdout_of(&again).contains("up to date"),
+        "{}",
+        stdout_of(&again)
+    );
+    assert_eq!(work_tree(&root), updated);
+}
+
+#[test]
+fn an_edit_where_the_tool_changed_the_same_line_is_left_marked_and_listed_with_exit_1() {
+    let scratch = Scratch::new();
+    let root = committed(&scratch, "panel", false);
+    make_old(&root);
+    replace(
+        &root,
+        "tsconfig.json",
+        "\"rootDir\": \"./old\"",
+        "\"rootDir\": \"./mine\"",
+    );
+    commit_all(&root, "my rootDir", false);
+
+    let output = update(&scratch, &root, &["--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert_eq!(
+        json(&output)["conflicted"],
+        serde_json::json!(["tsconfig.json"])
+    );
+    assert!(
+        stderr_of(&output).contains("tsconfig.json"),
+        "{}",
+        stderr_of(&output)
+    );
+    let tsconfig = read(&root, "tsconfig.json");
+    let version = env!("CARGO_PKG_VERSION");
+    for marker in [
+        "<<<<<<< yours\n    \"rootDir\": \"./mine\"",
+        "||||||| create-grafana-plugin 0.0.1\n    \"rootDir\": \"./old\"",
+        &format!("=======\n    \"rootDir\": \".\"\n>>>>>>> create-grafana-plugin {version}"),
+    ] {
+        assert!(tsconfig.contains(marker), "no {marker:?} in:\n{tsconfig}");
+    }
+    // The rest of the update went through.
+    assert!(!read(&root, ".config/jest.config.js").contains("old jest"));
+}
+
+/// A user-edited file whose base neither the record nor git holds: the whole file is one conflict.
+/// The edit is not committed either, which `--force` accepts.
+#[test]
+fn without_its_base_an_edited_file_is_one_conflict_and_force_skips_the_clean_check() {
+    let scratch = Scratch::new();
+    let root = committed(&scratch, "panel", false);
+    let mut record: Value = serde_json::from_str(&read(&root, RECORD)).unwrap();
+    record["createGrafanaPlugin"] = "0.0.1".into();
+    // The id of bytes this repository never held.
+    record["files"][".prettierrc.js"] = "0123456789abcdef0123456789abcdef01234567".into();
+    fs::write(
+        root.join(RECORD),
+        serde_json::to_string_pretty(&record).unwrap(),
+    )
+    .unwrap();
+    fs::write(root.join(".prettierrc.js"), "// my prettier settings\n").unwrap();
+
+    let refused = update(&scratch, &root, &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    let output = update(&scratch, &root, &["--force"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains("conflicted  .prettierrc.js"),
+        "{}",
+        stdout_of(&output)
+    );
+    let text = read(&root, ".prettierrc.js");
+    assert!(
+        text.starts_with("<<<<<<< yours\n// my prettier settings\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("||||||| no base: commit generated files"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            ">>>>>>> create-grafana-plugin {}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+}
+
+/// Ctrl-C between two files: every file is as it was, and the exit code is 130.
+#[test]
+fn ctrl_c_halfway_leaves_every_file_as_it_was() {
+    let scratch = Scratch::new();
+    let root = committed(&scratch, "app", true);
+    make_old(&root);
+    let before = work_tree(&root);
+    let mut child = scratch
+        .std_cmd()
+        .arg("update")
+        .current_dir(&root)
+        .env("CREATE_GRAFANA_PLUGIN_TEST_PAUSE_MS", "400")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while work_tree(&root) == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "update changed nothing in 60 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(interrupt(&mut child), Some(130));
+    assert_eq!(work_tree(&root), before);
+}
