@@ -9,49 +9,45 @@ use super::package::Manifest;
 use super::{Findings, Package, Rule, Severity};
 use crate::target::{Os, TARGETS};
 
-const ALERTING: Rule = Rule {
-    pass: "backendbinary",
-    name: "alerting-found-but-backend-false",
-    severity: Severity::Error,
-};
-const UNDECLARED: Rule = Rule {
-    pass: "backendbinary",
-    name: "backend-found-but-not-declared",
-    severity: Severity::Error,
-};
+const ALERTING: Rule = Rule::new(
+    "backendbinary",
+    "alerting-found-but-backend-false",
+    Severity::Error,
+);
+const UNDECLARED: Rule = Rule::new(
+    "backendbinary",
+    "backend-found-but-not-declared",
+    Severity::Error,
+);
 /// The validator's rule name, spelt as it is.
-const MISSING: Rule = Rule {
-    pass: "backendbinary",
-    name: "backend-binary-mission",
-    severity: Severity::Error,
-};
-const NO_LINUX_AMD64: Rule = Rule {
-    pass: "backendbinary",
-    name: "backend-binary-not-linux-amd64",
-    severity: Severity::Error,
-};
+const MISSING: Rule = Rule::new("backendbinary", "backend-binary-mission", Severity::Error);
+const NO_LINUX_AMD64: Rule = Rule::new(
+    "backendbinary",
+    "backend-binary-not-linux-amd64",
+    Severity::Error,
+);
 /// Not a validator rule: the catalog needs only Linux amd64, but Grafana on other platforms
 /// starts only its own `<executable>_<os>_<arch>` and reports the plugin as failed without it.
-const PLATFORM: Rule = Rule {
-    pass: "backendbinary",
-    name: "missing-platform-executable",
-    severity: Severity::Recommendation,
-};
-const NOT_FOUND: Rule = Rule {
-    pass: "binarypermissions",
-    name: "binary-executable-found",
-    severity: Severity::Error,
-};
-const MODE: Rule = Rule {
-    pass: "binarypermissions",
-    name: "binary-executable-permissions",
-    severity: Severity::Error,
-};
-const DEBUG: Rule = Rule {
-    pass: "backenddebug",
-    name: "backend-debug-file-present",
-    severity: Severity::Error,
-};
+const PLATFORM: Rule = Rule::new(
+    "backendbinary",
+    "missing-platform-executable",
+    Severity::Recommendation,
+);
+const NOT_FOUND: Rule = Rule::new(
+    "binarypermissions",
+    "binary-executable-found",
+    Severity::Error,
+);
+const MODE: Rule = Rule::new(
+    "binarypermissions",
+    "binary-executable-permissions",
+    Severity::Error,
+);
+const DEBUG: Rule = Rule::new(
+    "backenddebug",
+    "backend-debug-file-present",
+    Severity::Error,
+);
 
 /// The folder of a plugin.json and the executable's name in it: `executable` may name a path.
 fn executable_place(manifest_path: &str, executable: &str) -> (String, String) {

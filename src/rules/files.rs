@@ -7,27 +7,11 @@
 
 use super::{Findings, Package, Rule, Severity};
 
-const NO_CHANGELOG: Rule = Rule {
-    pass: "changelog",
-    name: "missing-changelog",
-    severity: Severity::Warning,
-};
-const NO_LICENSE: Rule = Rule {
-    pass: "license",
-    name: "license-not-provided",
-    severity: Severity::Error,
-};
-const GENERIC: Rule = Rule {
-    pass: "license",
-    name: "license-with-generic-text",
-    severity: Severity::Warning,
-};
+const NO_CHANGELOG: Rule = Rule::new("changelog", "missing-changelog", Severity::Warning);
+const NO_LICENSE: Rule = Rule::new("license", "license-not-provided", Severity::Error);
+const GENERIC: Rule = Rule::new("license", "license-with-generic-text", Severity::Warning);
 /// Not a validator rule: stands in for `license-not-valid` when the wording is not recognised.
-const UNRECOGNISED: Rule = Rule {
-    pass: "license",
-    name: "license-not-recognized",
-    severity: Severity::Warning,
-};
+const UNRECOGNISED: Rule = Rule::new("license", "license-not-recognized", Severity::Warning);
 
 /// Each accepted license and phrases its text holds (compared case-insensitively).
 const ACCEPTED: &[(&str, &[&str])] = &[

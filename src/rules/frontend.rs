@@ -7,16 +7,8 @@
 
 use super::{Findings, Package, Rule, Severity};
 
-const MISSING: Rule = Rule {
-    pass: "modulejs",
-    name: "missing-modulejs",
-    severity: Severity::Error,
-};
-const TRACKING: Rule = Rule {
-    pass: "trackingscripts",
-    name: "tracking-scripts",
-    severity: Severity::Error,
-};
+const MISSING: Rule = Rule::new("modulejs", "missing-modulejs", Severity::Error);
+const TRACKING: Rule = Rule::new("trackingscripts", "tracking-scripts", Severity::Error);
 
 const TRACKERS: &[&str] = &[
     "google-analytics.com",

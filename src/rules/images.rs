@@ -6,36 +6,16 @@ use serde_json::Value;
 
 use super::{Findings, Package, Rule, Severity};
 
-const LOGOS: Rule = Rule {
-    pass: "logos",
-    name: "logos",
-    severity: Severity::Error,
-};
-const ABSOLUTE: Rule = Rule {
-    pass: "metadatapaths",
-    name: "path-relative-to-metadata",
-    severity: Severity::Error,
-};
-const LEADING: Rule = Rule {
-    pass: "metadatapaths",
-    name: "invalid-relative-path",
-    severity: Severity::Error,
-};
-const NOT_THERE: Rule = Rule {
-    pass: "metadatapaths",
-    name: "path-not-exists",
-    severity: Severity::Error,
-};
-const NO_SCREENSHOTS: Rule = Rule {
-    pass: "screenshots",
-    name: "screenshots",
-    severity: Severity::Warning,
-};
-const IMAGE_TYPE: Rule = Rule {
-    pass: "screenshots",
-    name: "screenshots-image-type",
-    severity: Severity::Error,
-};
+const LOGOS: Rule = Rule::new("logos", "logos", Severity::Error);
+const ABSOLUTE: Rule = Rule::new(
+    "metadatapaths",
+    "path-relative-to-metadata",
+    Severity::Error,
+);
+const LEADING: Rule = Rule::new("metadatapaths", "invalid-relative-path", Severity::Error);
+const NOT_THERE: Rule = Rule::new("metadatapaths", "path-not-exists", Severity::Error);
+const NO_SCREENSHOTS: Rule = Rule::new("screenshots", "screenshots", Severity::Warning);
+const IMAGE_TYPE: Rule = Rule::new("screenshots", "screenshots-image-type", Severity::Error);
 
 /// The screenshot types the catalog shows, by extension and content type.
 const IMAGE_TYPES: &[(&str, &str)] = &[

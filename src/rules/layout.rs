@@ -3,38 +3,14 @@
 
 use super::{Findings, Package, Rule, Severity};
 
-const EMPTY: Rule = Rule {
-    pass: "archive",
-    name: "empty-archive",
-    severity: Severity::Error,
-};
-const SEVERAL: Rule = Rule {
-    pass: "archive",
-    name: "more-than-one-dir",
-    severity: Severity::Error,
-};
-const NO_ROOT: Rule = Rule {
-    pass: "archive",
-    name: "no-root-dir",
-    severity: Severity::Error,
-};
-const DIST: Rule = Rule {
-    pass: "archive",
-    name: "dist",
-    severity: Severity::Error,
-};
-const ROOT_NAME: Rule = Rule {
-    pass: "archivename",
-    name: "no-ident-root-dir",
-    severity: Severity::Error,
-};
+const EMPTY: Rule = Rule::new("archive", "empty-archive", Severity::Error);
+const SEVERAL: Rule = Rule::new("archive", "more-than-one-dir", Severity::Error);
+const NO_ROOT: Rule = Rule::new("archive", "no-root-dir", Severity::Error);
+const DIST: Rule = Rule::new("archive", "dist", Severity::Error);
+const ROOT_NAME: Rule = Rule::new("archivename", "no-ident-root-dir", Severity::Error);
 /// Not a validator rule: the validator accepts any zip name, but `package` and Grafana's docs
 /// name archives `<id>-<version>[.<os>_<arch>].zip`, and tools (signing, CI) look for it.
-const ZIP_NAME: Rule = Rule {
-    pass: "archivename",
-    name: "zip-file-name",
-    severity: Severity::Recommendation,
-};
+const ZIP_NAME: Rule = Rule::new("archivename", "zip-file-name", Severity::Recommendation);
 
 pub fn archive(package: &Package, out: &mut Findings) {
     if package.archive_name.is_none() {

@@ -13,37 +13,17 @@ use super::package::Manifest;
 use super::semver;
 use super::{Findings, Package, Rule, Severity};
 
-const MISSING: Rule = Rule {
-    pass: "metadata",
-    name: "missing-metadata",
-    severity: Severity::Error,
-};
+const MISSING: Rule = Rule::new("metadata", "missing-metadata", Severity::Error);
 /// Not a validator rule: the schema accepts `%TODAY%`, but Grafana would show it as the date.
-const PLACEHOLDER: Rule = Rule {
-    pass: "metadata",
-    name: "unfilled-placeholder",
-    severity: Severity::Warning,
-};
-const INVALID: Rule = Rule {
-    pass: "metadatavalid",
-    name: "invalid-metadata",
-    severity: Severity::Error,
-};
-const VERSION: Rule = Rule {
-    pass: "version",
-    name: "wrong-plugin-version",
-    severity: Severity::Error,
-};
-const DEPENDENCY: Rule = Rule {
-    pass: "grafanadependency",
-    name: "invalid-grafana-dependency",
-    severity: Severity::Error,
-};
-const SUFFIX: Rule = Rule {
-    pass: "typesuffix",
-    name: "plugin-type-suffix",
-    severity: Severity::Error,
-};
+const PLACEHOLDER: Rule = Rule::new("metadata", "unfilled-placeholder", Severity::Warning);
+const INVALID: Rule = Rule::new("metadatavalid", "invalid-metadata", Severity::Error);
+const VERSION: Rule = Rule::new("version", "wrong-plugin-version", Severity::Error);
+const DEPENDENCY: Rule = Rule::new(
+    "grafanadependency",
+    "invalid-grafana-dependency",
+    Severity::Error,
+);
+const SUFFIX: Rule = Rule::new("typesuffix", "plugin-type-suffix", Severity::Error);
 
 const TYPES: &[&str] = &[
     "app",

@@ -52,6 +52,16 @@ pub struct Rule {
     pub severity: Severity,
 }
 
+impl Rule {
+    pub const fn new(pass: &'static str, name: &'static str, severity: Severity) -> Self {
+        Self {
+            pass,
+            name,
+            severity,
+        }
+    }
+}
+
 /// A pass: a name and the function that reports its rules' findings.
 struct Pass {
     name: &'static str,

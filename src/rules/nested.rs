@@ -5,31 +5,27 @@ use serde_json::Value;
 
 use super::{Findings, Package, Rule, Severity};
 
-const UNREADABLE: Rule = Rule {
-    pass: "nestedmetadata",
-    name: "invalid-metadata",
-    severity: Severity::Error,
-};
-const NOT_DECLARED: Rule = Rule {
-    pass: "includesnested",
-    name: "nested-plugins-not-declared",
-    severity: Severity::Error,
-};
-const NO_TYPE: Rule = Rule {
-    pass: "includesnested",
-    name: "nested-plugin-missing-type",
-    severity: Severity::Error,
-};
-const MISMATCH: Rule = Rule {
-    pass: "includesnested",
-    name: "nested-plugin-type-missmatch",
-    severity: Severity::Error,
-};
-const NOT_APP: Rule = Rule {
-    pass: "includesnested",
-    name: "nested-plugin-id-in-non-app",
-    severity: Severity::Error,
-};
+const UNREADABLE: Rule = Rule::new("nestedmetadata", "invalid-metadata", Severity::Error);
+const NOT_DECLARED: Rule = Rule::new(
+    "includesnested",
+    "nested-plugins-not-declared",
+    Severity::Error,
+);
+const NO_TYPE: Rule = Rule::new(
+    "includesnested",
+    "nested-plugin-missing-type",
+    Severity::Error,
+);
+const MISMATCH: Rule = Rule::new(
+    "includesnested",
+    "nested-plugin-type-missmatch",
+    Severity::Error,
+);
+const NOT_APP: Rule = Rule::new(
+    "includesnested",
+    "nested-plugin-id-in-non-app",
+    Severity::Error,
+);
 
 pub fn nested_metadata(package: &Package, out: &mut Findings) {
     let parsed: Vec<&str> = package.manifests().map(|(p, _)| p).collect();

@@ -4,31 +4,11 @@
 
 use super::{Findings, Package, Rule, Severity};
 
-const MISSING: Rule = Rule {
-    pass: "readme",
-    name: "missing-readme",
-    severity: Severity::Error,
-};
-const COMMENT: Rule = Rule {
-    pass: "readme",
-    name: "readme-comment",
-    severity: Severity::Warning,
-};
-const TEMPLATE: Rule = Rule {
-    pass: "templatereadme",
-    name: "template-readme",
-    severity: Severity::Error,
-};
-const JARGON: Rule = Rule {
-    pass: "jargon",
-    name: "developer-jargon",
-    severity: Severity::Warning,
-};
-const RELATIVE: Rule = Rule {
-    pass: "brokenlinks",
-    name: "relative-link",
-    severity: Severity::Error,
-};
+const MISSING: Rule = Rule::new("readme", "missing-readme", Severity::Error);
+const COMMENT: Rule = Rule::new("readme", "readme-comment", Severity::Warning);
+const TEMPLATE: Rule = Rule::new("templatereadme", "template-readme", Severity::Error);
+const JARGON: Rule = Rule::new("jargon", "developer-jargon", Severity::Warning);
+const RELATIVE: Rule = Rule::new("brokenlinks", "relative-link", Severity::Error);
 
 /// The validator's developer words, matched as written (case-sensitive).
 const JARGON_WORDS: &[&str] = &["yarn", "nodejs"];

@@ -4,11 +4,7 @@
 
 use super::{Findings, Package, Rule, Severity};
 
-const UNSAFE: Rule = Rule {
-    pass: "unsafesvg",
-    name: "unsafe-svg-file",
-    severity: Severity::Error,
-};
+const UNSAFE: Rule = Rule::new("unsafesvg", "unsafe-svg-file", Severity::Error);
 
 /// Elements refused wherever they appear: scripts, and HTML or MathML that an SVG can embed
 /// (through `foreignObject` and the like) to run or hide markup.
