@@ -70,10 +70,10 @@ fn resolve(args: &BuildArgs) -> Result<Plan> {
     let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
-    let targets = match (manifest.backend, args.targets.is_empty()) {
+    let targets = match (manifest.backend, args.targets.names.is_empty()) {
         (true, _) => {
             manifest.require_executable(&root)?;
-            target::resolve(&args.targets)?
+            target::resolve(&args.targets.names)?
         }
         (false, true) => Vec::new(),
         (false, false) => {

@@ -32,10 +32,10 @@ pub fn run(args: &PackageArgs) -> Result<()> {
     let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
-    let required = if args.targets.is_empty() {
+    let required = if args.targets.names.is_empty() {
         Vec::new()
     } else {
-        target::resolve(&args.targets)?
+        target::resolve(&args.targets.names)?
     };
     let out = args.out.clone().unwrap_or_else(|| root.join("artifacts"));
     require_out_dir(&out)?;
