@@ -62,8 +62,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         return Err(anyhow::Error::new(Interrupted).context("stopped; dist/ was left as it was"));
     }
     staging.commit(&dist)?;
-    summary::print(&plan.root, &rows, plan.frontend);
-    Ok(())
+    summary::print(&plan.root, &rows, plan.frontend)
 }
 
 fn resolve(args: &BuildArgs) -> Result<Plan> {
