@@ -4,18 +4,14 @@
 
 use serde_json::Value;
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const LOGOS: Rule = Rule::new("logos", "logos", Severity::Error);
-const ABSOLUTE: Rule = Rule::new(
-    "metadatapaths",
-    "path-relative-to-metadata",
-    Severity::Error,
-);
-const LEADING: Rule = Rule::new("metadatapaths", "invalid-relative-path", Severity::Error);
-const NOT_THERE: Rule = Rule::new("metadatapaths", "path-not-exists", Severity::Error);
-const NO_SCREENSHOTS: Rule = Rule::new("screenshots", "screenshots", Severity::Warning);
-const IMAGE_TYPE: Rule = Rule::new("screenshots", "screenshots-image-type", Severity::Error);
+const LOGOS: Rule = Rule::error("logos", "logos");
+const ABSOLUTE: Rule = Rule::error("metadatapaths", "path-relative-to-metadata");
+const LEADING: Rule = Rule::error("metadatapaths", "invalid-relative-path");
+const NOT_THERE: Rule = Rule::error("metadatapaths", "path-not-exists");
+const NO_SCREENSHOTS: Rule = Rule::warning("screenshots", "screenshots");
+const IMAGE_TYPE: Rule = Rule::error("screenshots", "screenshots-image-type");
 
 /// The screenshot types the catalog shows, by extension and content type.
 const IMAGE_TYPES: &[(&str, &str)] = &[

@@ -11,19 +11,15 @@ use serde_json::Value;
 
 use super::package::Manifest;
 use super::semver;
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const MISSING: Rule = Rule::new("metadata", "missing-metadata", Severity::Error);
+const MISSING: Rule = Rule::error("metadata", "missing-metadata");
 /// Not a validator rule: the schema accepts `%TODAY%`, but Grafana would show it as the date.
-const PLACEHOLDER: Rule = Rule::new("metadata", "unfilled-placeholder", Severity::Warning);
-const INVALID: Rule = Rule::new("metadatavalid", "invalid-metadata", Severity::Error);
-const VERSION: Rule = Rule::new("version", "wrong-plugin-version", Severity::Error);
-const DEPENDENCY: Rule = Rule::new(
-    "grafanadependency",
-    "invalid-grafana-dependency",
-    Severity::Error,
-);
-const SUFFIX: Rule = Rule::new("typesuffix", "plugin-type-suffix", Severity::Error);
+const PLACEHOLDER: Rule = Rule::warning("metadata", "unfilled-placeholder");
+const INVALID: Rule = Rule::error("metadatavalid", "invalid-metadata");
+const VERSION: Rule = Rule::error("version", "wrong-plugin-version");
+const DEPENDENCY: Rule = Rule::error("grafanadependency", "invalid-grafana-dependency");
+const SUFFIX: Rule = Rule::error("typesuffix", "plugin-type-suffix");
 
 const TYPES: &[&str] = &[
     "app",

@@ -2,13 +2,13 @@
 //! no longer a template (`templatereadme`), free of developer jargon (`jargon`), and with
 //! absolute links only (`brokenlinks`), since the catalog shows it away from the package.
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const MISSING: Rule = Rule::new("readme", "missing-readme", Severity::Error);
-const COMMENT: Rule = Rule::new("readme", "readme-comment", Severity::Warning);
-const TEMPLATE: Rule = Rule::new("templatereadme", "template-readme", Severity::Error);
-const JARGON: Rule = Rule::new("jargon", "developer-jargon", Severity::Warning);
-const RELATIVE: Rule = Rule::new("brokenlinks", "relative-link", Severity::Error);
+const MISSING: Rule = Rule::error("readme", "missing-readme");
+const COMMENT: Rule = Rule::warning("readme", "readme-comment");
+const TEMPLATE: Rule = Rule::error("templatereadme", "template-readme");
+const JARGON: Rule = Rule::warning("jargon", "developer-jargon");
+const RELATIVE: Rule = Rule::error("brokenlinks", "relative-link");
 
 /// The validator's developer words, matched as written (case-sensitive).
 const JARGON_WORDS: &[&str] = &["yarn", "nodejs"];
