@@ -232,21 +232,17 @@ pub struct CheckArgs {
     after_help = format!(
         "Targets: {}.\nExample: create-grafana-plugin build --target linux --target darwin-arm64",
         target::names()
-    )
+    ),
+    mut_arg(Targets::ID, |arg| arg
+        .help("Platform to build the backend for (repeatable) [default: this machine]")
+        .help_heading("Backend"))
 )]
 pub struct BuildArgs {
     #[command(flatten)]
     pub plugin: PluginDir,
 
-    /// Platform to build the backend for (repeatable) [default: this machine]
-    #[arg(
-        short,
-        long = "target",
-        value_name = "TARGET",
-        value_parser = target_name,
-        help_heading = "Backend"
-    )]
-    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub targets: Targets,
 
     /// Build without optimisations (faster to compile, larger and slower binaries)
     #[arg(long, help_heading = "Backend")]
@@ -275,15 +271,16 @@ pub struct BuildArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Writes <id>-<version>.zip and <id>-<version>.<os>_<arch>.zip, each with a \
-.sha1 and a .sha256 file, then runs validate's checks on the result.\nExample: create-grafana-plugin build --target all && create-grafana-plugin package"
+.sha1 and a .sha256 file, then runs validate's checks on the result.\nExample: create-grafana-plugin build --target all && create-grafana-plugin package",
+    mut_arg(Targets::ID, |arg| arg
+        .help("Platform whose executable must be included (repeatable) [default: those in dist/]"))
 )]
 pub struct PackageArgs {
     #[command(flatten)]
     pub plugin: PluginDir,
 
-    /// Platform whose executable must be included (repeatable) [default: those in dist/]
-    #[arg(short, long = "target", value_name = "TARGET", value_parser = target_name)]
-    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub targets: Targets,
 
     /// Directory for the archives [default: <plugin>/artifacts]
     #[arg(short, long, value_name = "DIR")]
@@ -366,6 +363,17 @@ fn jobs(text: &str) -> Result<u32, String> {
         Ok(jobs) => Ok(jobs),
         Err(_) => Err(format!("not a whole number\n{help}")),
     }
+}
+
+/// `--target` of `build` and `package`, each of which gives it its own help.
+#[derive(Debug, Args)]
+pub struct Targets {
+    #[arg(id = Targets::ID, short, long = "target", value_name = "TARGET", value_parser = target_name)]
+    pub names: Vec<String>,
+}
+
+impl Targets {
+    const ID: &'static str = "target";
 }
 
 /// A name from the target table (or `all`), checked before the command looks for a plugin.

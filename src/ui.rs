@@ -1,10 +1,11 @@
 //! The terminal: whether we may ask, how we ask, and whether output is coloured.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context, Result};
 use dialoguer::theme::{ColorfulTheme, Theme};
 use dialoguer::{Input, Select};
+use serde::Serialize;
 
 use crate::plugin::{NameError, PluginKind, PluginName};
 
@@ -19,6 +20,24 @@ pub fn init_colors() {
 fn plain_requested() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// Writes a command's result to stdout in one piece. A reader that has read enough (`| head`)
+/// closes the pipe; that ends the output, not the command, so the rest is dropped quietly and the
+/// exit status stays the command's own. SIGPIPE stays ignored (Rust's default) rather than reset,
+/// as dev, check and build own child processes.
+pub fn print_result(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("writing the result to stdout"),
+    }
+}
+
+/// The one JSON object `--json` promises, pretty-printed.
+pub fn print_json(report: &impl Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(report).context("serialising the report")?;
+    print_result(|out| writeln!(out, "{text}"))
 }
 
 /// Progress bars and spinners only where someone watches them redraw: a terminal on stderr,

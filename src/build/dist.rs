@@ -211,6 +211,7 @@ fn set_executable(_: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::plugin::is_backend_file;
+    use crate::scaffold::write::tree;
 
     fn placeholders() -> Placeholders {
         Placeholders {
@@ -228,22 +229,6 @@ mod tests {
             placeholders().apply(text),
             r#"{"version": "1.2.3", "updated": "2026-11-23", "x": "acme-wx-datasource/1.2.3"}"#
         );
-    }
-
-    fn tree(root: &Path) -> Vec<String> {
-        walkdir::WalkDir::new(root)
-            .min_depth(1)
-            .sort_by_file_name()
-            .into_iter()
-            .map(|e| {
-                e.unwrap()
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap()
-                    .display()
-                    .to_string()
-            })
-            .collect()
     }
 
     #[test]

@@ -62,18 +62,17 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         return Err(anyhow::Error::new(Interrupted).context("stopped; dist/ was left as it was"));
     }
     staging.commit(&dist)?;
-    summary::print(&plan.root, &rows, plan.frontend);
-    Ok(())
+    summary::print(&plan.root, &rows, plan.frontend)
 }
 
 fn resolve(args: &BuildArgs) -> Result<Plan> {
     let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
-    let targets = match (manifest.backend, args.targets.is_empty()) {
+    let targets = match (manifest.backend, args.targets.names.is_empty()) {
         (true, _) => {
             manifest.require_executable(&root)?;
-            target::resolve(&args.targets)?
+            target::resolve(&args.targets.names)?
         }
         (false, true) => Vec::new(),
         (false, false) => {

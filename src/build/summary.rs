@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use anyhow::Result;
+
 use crate::target::BuildTarget;
+use crate::ui;
 
 pub struct Row {
     pub target: &'static BuildTarget,
@@ -15,9 +18,12 @@ pub struct Row {
     pub how: String,
 }
 
-pub fn print(root: &Path, rows: &[Row], frontend: bool) {
-    print!("{}", render(rows, frontend));
-    println!("dist/ is ready in {}", root.display());
+pub fn print(root: &Path, rows: &[Row], frontend: bool) -> Result<()> {
+    let table = render(rows, frontend);
+    ui::print_result(|out| {
+        write!(out, "{table}")?;
+        writeln!(out, "dist/ is ready in {}", root.display())
+    })
 }
 
 fn render(rows: &[Row], frontend: bool) -> String {

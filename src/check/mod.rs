@@ -35,7 +35,7 @@ pub fn run(args: &CheckArgs) -> Result<()> {
     if args.json {
         report.print_json()?
     } else {
-        report.print_text()
+        report.print_text()?
     }
     match report.first_failure() {
         None => Ok(()),

@@ -1,10 +1,13 @@
 //! The check's findings: one line per step with its timing, or one JSON object with `--json`.
 
+use std::io::{self, Write};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use console::style;
 use serde::Serialize;
+
+use crate::ui;
 
 /// A step's outcome, as `--json` spells it: `passed`, `warning`, `failed` or `info`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -93,17 +96,17 @@ impl Report {
     }
 
     pub fn print_json(&self) -> Result<()> {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(self).context("serialising the report")?
-        );
-        Ok(())
+        ui::print_json(self)
     }
 
-    pub fn print_text(&self) {
-        println!("{} {}", style("Checking").bold(), self.plugin);
-        println!("  executable: {}", self.executable);
-        println!("  settings:   {}", self.settings);
+    pub fn print_text(&self) -> Result<()> {
+        ui::print_result(|out| self.write_text(out))
+    }
+
+    fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{} {}", style("Checking").bold(), self.plugin)?;
+        writeln!(out, "  executable: {}", self.executable)?;
+        writeln!(out, "  settings:   {}", self.settings)?;
         for step in &self.steps {
             let mark = match step.status {
                 Status::Passed => style("ok  ").green(),
@@ -112,14 +115,15 @@ impl Report {
                 Status::Info => style("info").cyan(),
             };
             let mut lines = step.detail.lines();
-            println!(
+            writeln!(
+                out,
                 "  {mark} {:<16} {:>9.2} ms  {}",
                 step.step,
                 step.ms,
                 lines.next().unwrap_or("")
-            );
+            )?;
             for line in lines {
-                println!("       {line}");
+                writeln!(out, "       {line}")?;
             }
         }
         let verdict = if self.passed {
@@ -127,6 +131,6 @@ impl Report {
         } else {
             style("failed").red().bold()
         };
-        println!("check {verdict}");
+        writeln!(out, "check {verdict}")
     }
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use console::style;
 use serde::Serialize;
 
@@ -10,7 +10,7 @@ use super::git::Init;
 use crate::plugin::PluginKind;
 use crate::scaffold::write::Outcome;
 use crate::scaffold::Answers;
-use crate::ui::shell_quote;
+use crate::ui::{self, shell_quote};
 
 #[derive(Serialize)]
 pub struct Report {
@@ -63,23 +63,17 @@ impl Report {
     }
 
     pub fn print_json(&self) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).context("serialising the report")?;
-        println!("{text}");
-        Ok(())
+        ui::print_json(self)
     }
 
     pub fn print_text(&self) -> Result<()> {
         if let Init::Failed(why) = &self.git {
             eprintln!("warning: `git init` failed: {why}");
         }
-        // One write for the whole report rather than one per line of ~100.
-        let mut out = io::BufWriter::new(io::stdout().lock());
-        self.write_text(&mut out)
-            .and_then(|()| out.flush())
-            .context("writing the report to stdout")
+        ui::print_result(|out| self.write_text(out))
     }
 
-    fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
+    fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
         if self.list_files {
             self.write_files(out)?;
             writeln!(out)?;
@@ -95,7 +89,7 @@ impl Report {
         Ok(())
     }
 
-    fn write_files(&self, out: &mut impl Write) -> io::Result<()> {
+    fn write_files(&self, out: &mut dyn Write) -> io::Result<()> {
         for file in &self.files {
             writeln!(out, "  {} {file}", style("+").green())?;
         }
@@ -109,7 +103,7 @@ impl Report {
         Ok(())
     }
 
-    fn write_summary(&self, out: &mut impl Write) -> io::Result<()> {
+    fn write_summary(&self, out: &mut dyn Write) -> io::Result<()> {
         let verb = if self.dry_run {
             "Would create"
         } else {
@@ -147,7 +141,7 @@ impl Report {
     }
 
     /// `--force` keeps the user's own files; the next steps then run with those, not with ours.
-    fn write_kept(&self, out: &mut impl Write) -> io::Result<()> {
+    fn write_kept(&self, out: &mut dyn Write) -> io::Result<()> {
         let notes: Vec<String> = self
             .skipped
             .iter()

@@ -13,7 +13,7 @@ use crate::plugin::{find_root, is_backend_file, Manifest, DIST};
 use crate::rules::{self, CATALOG_NOTE};
 use crate::target::{self, BuildTarget, TARGETS};
 use crate::toolchain::binary::{self, DebugInfo};
-use crate::{bad_input, interrupt};
+use crate::{bad_input, interrupt, ui};
 
 use archive::Archive;
 
@@ -32,10 +32,10 @@ pub fn run(args: &PackageArgs) -> Result<()> {
     let start = args.plugin.start();
     let root = find_root(&start)?;
     let manifest = Manifest::read(&root)?;
-    let required = if args.targets.is_empty() {
+    let required = if args.targets.names.is_empty() {
         Vec::new()
     } else {
-        target::resolve(&args.targets)?
+        target::resolve(&args.targets.names)?
     };
     let out = args.out.clone().unwrap_or_else(|| root.join("artifacts"));
     require_out_dir(&out)?;
@@ -63,10 +63,12 @@ pub fn run(args: &PackageArgs) -> Result<()> {
         written.push(archive.write(&dist, &contents.id, &out)?);
     }
     report_checks(&written[0].0)?;
-    for (path, digest) in written {
-        println!("{digest}  {}", path.display());
-    }
-    Ok(())
+    ui::print_result(|out| {
+        for (path, digest) in &written {
+            writeln!(out, "{digest}  {}", path.display())?;
+        }
+        Ok(())
+    })
 }
 
 /// Runs the plugin validator's offline checks on the archive for every platform and says what

@@ -6,52 +6,20 @@
 //! executable has none, so here it is found by Grafana's file name, `<executable>_linux_amd64`.
 
 use super::package::Manifest;
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 use crate::target::{Os, TARGETS};
 
-const ALERTING: Rule = Rule {
-    pass: "backendbinary",
-    name: "alerting-found-but-backend-false",
-    severity: Severity::Error,
-};
-const UNDECLARED: Rule = Rule {
-    pass: "backendbinary",
-    name: "backend-found-but-not-declared",
-    severity: Severity::Error,
-};
+const ALERTING: Rule = Rule::error("backendbinary", "alerting-found-but-backend-false");
+const UNDECLARED: Rule = Rule::error("backendbinary", "backend-found-but-not-declared");
 /// The validator's rule name, spelt as it is.
-const MISSING: Rule = Rule {
-    pass: "backendbinary",
-    name: "backend-binary-mission",
-    severity: Severity::Error,
-};
-const NO_LINUX_AMD64: Rule = Rule {
-    pass: "backendbinary",
-    name: "backend-binary-not-linux-amd64",
-    severity: Severity::Error,
-};
+const MISSING: Rule = Rule::error("backendbinary", "backend-binary-mission");
+const NO_LINUX_AMD64: Rule = Rule::error("backendbinary", "backend-binary-not-linux-amd64");
 /// Not a validator rule: the catalog needs only Linux amd64, but Grafana on other platforms
 /// starts only its own `<executable>_<os>_<arch>` and reports the plugin as failed without it.
-const PLATFORM: Rule = Rule {
-    pass: "backendbinary",
-    name: "missing-platform-executable",
-    severity: Severity::Recommendation,
-};
-const NOT_FOUND: Rule = Rule {
-    pass: "binarypermissions",
-    name: "binary-executable-found",
-    severity: Severity::Error,
-};
-const MODE: Rule = Rule {
-    pass: "binarypermissions",
-    name: "binary-executable-permissions",
-    severity: Severity::Error,
-};
-const DEBUG: Rule = Rule {
-    pass: "backenddebug",
-    name: "backend-debug-file-present",
-    severity: Severity::Error,
-};
+const PLATFORM: Rule = Rule::recommendation("backendbinary", "missing-platform-executable");
+const NOT_FOUND: Rule = Rule::error("binarypermissions", "binary-executable-found");
+const MODE: Rule = Rule::error("binarypermissions", "binary-executable-permissions");
+const DEBUG: Rule = Rule::error("backenddebug", "backend-debug-file-present");
 
 /// The folder of a plugin.json and the executable's name in it: `executable` may name a path.
 fn executable_place(manifest_path: &str, executable: &str) -> (String, String) {

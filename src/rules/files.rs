@@ -5,29 +5,13 @@
 //! wording; a text not recognised is a warning, not an error, as the classifier may still
 //! accept it.
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const NO_CHANGELOG: Rule = Rule {
-    pass: "changelog",
-    name: "missing-changelog",
-    severity: Severity::Warning,
-};
-const NO_LICENSE: Rule = Rule {
-    pass: "license",
-    name: "license-not-provided",
-    severity: Severity::Error,
-};
-const GENERIC: Rule = Rule {
-    pass: "license",
-    name: "license-with-generic-text",
-    severity: Severity::Warning,
-};
+const NO_CHANGELOG: Rule = Rule::warning("changelog", "missing-changelog");
+const NO_LICENSE: Rule = Rule::error("license", "license-not-provided");
+const GENERIC: Rule = Rule::warning("license", "license-with-generic-text");
 /// Not a validator rule: stands in for `license-not-valid` when the wording is not recognised.
-const UNRECOGNISED: Rule = Rule {
-    pass: "license",
-    name: "license-not-recognized",
-    severity: Severity::Warning,
-};
+const UNRECOGNISED: Rule = Rule::warning("license", "license-not-recognized");
 
 /// Each accepted license and phrases its text holds (compared case-insensitively).
 const ACCEPTED: &[(&str, &[&str])] = &[

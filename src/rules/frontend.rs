@@ -5,18 +5,10 @@
 //! domains; [`TRACKERS`] holds the widely used analytics and session-recording services from
 //! it, the ones a plugin bundle realistically pulls in.
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const MISSING: Rule = Rule {
-    pass: "modulejs",
-    name: "missing-modulejs",
-    severity: Severity::Error,
-};
-const TRACKING: Rule = Rule {
-    pass: "trackingscripts",
-    name: "tracking-scripts",
-    severity: Severity::Error,
-};
+const MISSING: Rule = Rule::error("modulejs", "missing-modulejs");
+const TRACKING: Rule = Rule::error("trackingscripts", "tracking-scripts");
 
 const TRACKERS: &[&str] = &[
     "google-analytics.com",

@@ -4,38 +4,14 @@
 
 use serde_json::Value;
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const LOGOS: Rule = Rule {
-    pass: "logos",
-    name: "logos",
-    severity: Severity::Error,
-};
-const ABSOLUTE: Rule = Rule {
-    pass: "metadatapaths",
-    name: "path-relative-to-metadata",
-    severity: Severity::Error,
-};
-const LEADING: Rule = Rule {
-    pass: "metadatapaths",
-    name: "invalid-relative-path",
-    severity: Severity::Error,
-};
-const NOT_THERE: Rule = Rule {
-    pass: "metadatapaths",
-    name: "path-not-exists",
-    severity: Severity::Error,
-};
-const NO_SCREENSHOTS: Rule = Rule {
-    pass: "screenshots",
-    name: "screenshots",
-    severity: Severity::Warning,
-};
-const IMAGE_TYPE: Rule = Rule {
-    pass: "screenshots",
-    name: "screenshots-image-type",
-    severity: Severity::Error,
-};
+const LOGOS: Rule = Rule::error("logos", "logos");
+const ABSOLUTE: Rule = Rule::error("metadatapaths", "path-relative-to-metadata");
+const LEADING: Rule = Rule::error("metadatapaths", "invalid-relative-path");
+const NOT_THERE: Rule = Rule::error("metadatapaths", "path-not-exists");
+const NO_SCREENSHOTS: Rule = Rule::warning("screenshots", "screenshots");
+const IMAGE_TYPE: Rule = Rule::error("screenshots", "screenshots-image-type");
 
 /// The screenshot types the catalog shows, by extension and content type.
 const IMAGE_TYPES: &[(&str, &str)] = &[

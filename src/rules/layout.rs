@@ -1,40 +1,16 @@
 //! `archive` and `archivename`: one top folder, named after the plugin id, holding the plugin
 //! itself (not a `dist/` inside it); and the zip's own name as `package` writes it.
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const EMPTY: Rule = Rule {
-    pass: "archive",
-    name: "empty-archive",
-    severity: Severity::Error,
-};
-const SEVERAL: Rule = Rule {
-    pass: "archive",
-    name: "more-than-one-dir",
-    severity: Severity::Error,
-};
-const NO_ROOT: Rule = Rule {
-    pass: "archive",
-    name: "no-root-dir",
-    severity: Severity::Error,
-};
-const DIST: Rule = Rule {
-    pass: "archive",
-    name: "dist",
-    severity: Severity::Error,
-};
-const ROOT_NAME: Rule = Rule {
-    pass: "archivename",
-    name: "no-ident-root-dir",
-    severity: Severity::Error,
-};
+const EMPTY: Rule = Rule::error("archive", "empty-archive");
+const SEVERAL: Rule = Rule::error("archive", "more-than-one-dir");
+const NO_ROOT: Rule = Rule::error("archive", "no-root-dir");
+const DIST: Rule = Rule::error("archive", "dist");
+const ROOT_NAME: Rule = Rule::error("archivename", "no-ident-root-dir");
 /// Not a validator rule: the validator accepts any zip name, but `package` and Grafana's docs
 /// name archives `<id>-<version>[.<os>_<arch>].zip`, and tools (signing, CI) look for it.
-const ZIP_NAME: Rule = Rule {
-    pass: "archivename",
-    name: "zip-file-name",
-    severity: Severity::Recommendation,
-};
+const ZIP_NAME: Rule = Rule::recommendation("archivename", "zip-file-name");
 
 pub fn archive(package: &Package, out: &mut Findings) {
     if package.archive_name.is_none() {

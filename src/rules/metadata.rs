@@ -11,39 +11,15 @@ use serde_json::Value;
 
 use super::package::Manifest;
 use super::semver;
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const MISSING: Rule = Rule {
-    pass: "metadata",
-    name: "missing-metadata",
-    severity: Severity::Error,
-};
+const MISSING: Rule = Rule::error("metadata", "missing-metadata");
 /// Not a validator rule: the schema accepts `%TODAY%`, but Grafana would show it as the date.
-const PLACEHOLDER: Rule = Rule {
-    pass: "metadata",
-    name: "unfilled-placeholder",
-    severity: Severity::Warning,
-};
-const INVALID: Rule = Rule {
-    pass: "metadatavalid",
-    name: "invalid-metadata",
-    severity: Severity::Error,
-};
-const VERSION: Rule = Rule {
-    pass: "version",
-    name: "wrong-plugin-version",
-    severity: Severity::Error,
-};
-const DEPENDENCY: Rule = Rule {
-    pass: "grafanadependency",
-    name: "invalid-grafana-dependency",
-    severity: Severity::Error,
-};
-const SUFFIX: Rule = Rule {
-    pass: "typesuffix",
-    name: "plugin-type-suffix",
-    severity: Severity::Error,
-};
+const PLACEHOLDER: Rule = Rule::warning("metadata", "unfilled-placeholder");
+const INVALID: Rule = Rule::error("metadatavalid", "invalid-metadata");
+const VERSION: Rule = Rule::error("version", "wrong-plugin-version");
+const DEPENDENCY: Rule = Rule::error("grafanadependency", "invalid-grafana-dependency");
+const SUFFIX: Rule = Rule::error("typesuffix", "plugin-type-suffix");
 
 const TYPES: &[&str] = &[
     "app",

@@ -52,6 +52,29 @@ pub struct Rule {
     pub severity: Severity,
 }
 
+/// One line per rule in each pass's table.
+impl Rule {
+    pub const fn error(pass: &'static str, name: &'static str) -> Self {
+        Self::new(pass, name, Severity::Error)
+    }
+
+    pub const fn warning(pass: &'static str, name: &'static str) -> Self {
+        Self::new(pass, name, Severity::Warning)
+    }
+
+    pub const fn recommendation(pass: &'static str, name: &'static str) -> Self {
+        Self::new(pass, name, Severity::Recommendation)
+    }
+
+    const fn new(pass: &'static str, name: &'static str, severity: Severity) -> Self {
+        Self {
+            pass,
+            name,
+            severity,
+        }
+    }
+}
+
 /// A pass: a name and the function that reports its rules' findings.
 struct Pass {
     name: &'static str,

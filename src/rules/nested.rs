@@ -3,33 +3,13 @@
 
 use serde_json::Value;
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const UNREADABLE: Rule = Rule {
-    pass: "nestedmetadata",
-    name: "invalid-metadata",
-    severity: Severity::Error,
-};
-const NOT_DECLARED: Rule = Rule {
-    pass: "includesnested",
-    name: "nested-plugins-not-declared",
-    severity: Severity::Error,
-};
-const NO_TYPE: Rule = Rule {
-    pass: "includesnested",
-    name: "nested-plugin-missing-type",
-    severity: Severity::Error,
-};
-const MISMATCH: Rule = Rule {
-    pass: "includesnested",
-    name: "nested-plugin-type-missmatch",
-    severity: Severity::Error,
-};
-const NOT_APP: Rule = Rule {
-    pass: "includesnested",
-    name: "nested-plugin-id-in-non-app",
-    severity: Severity::Error,
-};
+const UNREADABLE: Rule = Rule::error("nestedmetadata", "invalid-metadata");
+const NOT_DECLARED: Rule = Rule::error("includesnested", "nested-plugins-not-declared");
+const NO_TYPE: Rule = Rule::error("includesnested", "nested-plugin-missing-type");
+const MISMATCH: Rule = Rule::error("includesnested", "nested-plugin-type-missmatch");
+const NOT_APP: Rule = Rule::error("includesnested", "nested-plugin-id-in-non-app");
 
 pub fn nested_metadata(package: &Package, out: &mut Findings) {
     let parsed: Vec<&str> = package.manifests().map(|(p, _)| p).collect();

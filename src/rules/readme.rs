@@ -2,33 +2,13 @@
 //! no longer a template (`templatereadme`), free of developer jargon (`jargon`), and with
 //! absolute links only (`brokenlinks`), since the catalog shows it away from the package.
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const MISSING: Rule = Rule {
-    pass: "readme",
-    name: "missing-readme",
-    severity: Severity::Error,
-};
-const COMMENT: Rule = Rule {
-    pass: "readme",
-    name: "readme-comment",
-    severity: Severity::Warning,
-};
-const TEMPLATE: Rule = Rule {
-    pass: "templatereadme",
-    name: "template-readme",
-    severity: Severity::Error,
-};
-const JARGON: Rule = Rule {
-    pass: "jargon",
-    name: "developer-jargon",
-    severity: Severity::Warning,
-};
-const RELATIVE: Rule = Rule {
-    pass: "brokenlinks",
-    name: "relative-link",
-    severity: Severity::Error,
-};
+const MISSING: Rule = Rule::error("readme", "missing-readme");
+const COMMENT: Rule = Rule::warning("readme", "readme-comment");
+const TEMPLATE: Rule = Rule::error("templatereadme", "template-readme");
+const JARGON: Rule = Rule::warning("jargon", "developer-jargon");
+const RELATIVE: Rule = Rule::error("brokenlinks", "relative-link");
 
 /// The validator's developer words, matched as written (case-sensitive).
 const JARGON_WORDS: &[&str] = &["yarn", "nodejs"];

@@ -2,13 +2,9 @@
 //! the HTML elements that carry them (the validator's deny list), nor be malformed XML, which
 //! browsers may read differently from a checker.
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
-const UNSAFE: Rule = Rule {
-    pass: "unsafesvg",
-    name: "unsafe-svg-file",
-    severity: Severity::Error,
-};
+const UNSAFE: Rule = Rule::error("unsafesvg", "unsafe-svg-file");
 
 /// Elements refused wherever they appear: scripts, and HTML or MathML that an SVG can embed
 /// (through `foreignObject` and the like) to run or hide markup.

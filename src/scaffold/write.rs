@@ -338,6 +338,22 @@ fn staging_path(root: &Path) -> PathBuf {
     parent_of(root).join(format!(".{name}.partial-{}", std::process::id()))
 }
 
+/// Every path below `root`, relative to it and sorted: what tests compare a tree on disk with.
+#[cfg(test)]
+pub fn tree(root: &Path) -> Vec<String> {
+    let mut paths: Vec<String> = walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .map(|entry| {
+            let entry = entry.expect("the tree can be read");
+            let path = entry.path().strip_prefix(root).expect("below the root");
+            path.display().to_string()
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,23 +371,6 @@ mod tests {
             root: root.to_owned(),
             files,
         }
-    }
-
-    fn tree(root: &Path) -> Vec<String> {
-        let mut paths: Vec<String> = walkdir::WalkDir::new(root)
-            .min_depth(1)
-            .into_iter()
-            .map(|e| {
-                e.unwrap()
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap()
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        paths.sort();
-        paths
     }
 
     #[test]

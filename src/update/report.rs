@@ -3,10 +3,11 @@
 
 use std::io::{self, Write};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::files::{FileUpdate, Status};
+use crate::ui;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,14 +62,15 @@ impl Report {
     }
 
     pub fn print_json(&self) -> Result<()> {
-        let mut out = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, self).context("writing the JSON report")?;
-        writeln!(out).context("writing the JSON report")
+        ui::print_json(self)
     }
 
     pub fn print_text(&self) -> Result<()> {
-        let mut out = io::stdout().lock();
-        writeln!(out, "{}", self.headline()).context("writing to stdout")?;
+        ui::print_result(|out| self.write_text(out))
+    }
+
+    fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", self.headline())?;
         let groups = [
             ("replaced", &self.replaced, ""),
             ("merged", &self.merged, " (your edits kept)"),
@@ -88,13 +90,12 @@ impl Report {
         ];
         for (word, paths, note) in groups {
             for path in paths {
-                writeln!(out, "  {word:<11} {path}{note}").context("writing to stdout")?;
+                writeln!(out, "  {word:<11} {path}{note}")?;
             }
         }
         if !self.up_to_date {
             let untouched = self.untouched.len();
-            writeln!(out, "  {untouched} managed files already up to date")
-                .context("writing to stdout")?;
+            writeln!(out, "  {untouched} managed files already up to date")?;
         }
         Ok(())
     }

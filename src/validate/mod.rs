@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::bad_input;
 use crate::cli::ValidateArgs;
 use crate::rules::{self, Finding, Findings, Severity, CATALOG_NOTE};
+use crate::ui;
 
 pub fn run(args: &ValidateArgs) -> Result<()> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -18,7 +19,7 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
     if args.json {
         report.print_json()?
     } else {
-        report.print_text()
+        report.print_text()?
     }
     match report.errors {
         0 => Ok(()),
@@ -75,18 +76,19 @@ impl<'a> Report<'a> {
     }
 
     fn print_json(&self) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).context("serialising the report")?;
-        println!("{text}");
-        Ok(())
+        ui::print_json(self)
     }
 
-    fn print_text(&self) {
-        for finding in self.findings {
-            println!("{}", finding.line(false));
-        }
-        println!("{}: {}", self.path, self.summary);
-        if let Some(note) = self.catalog {
-            println!("{note}");
-        }
+    fn print_text(&self) -> Result<()> {
+        ui::print_result(|out| {
+            for finding in self.findings {
+                writeln!(out, "{}", finding.line(false))?;
+            }
+            writeln!(out, "{}: {}", self.path, self.summary)?;
+            if let Some(note) = self.catalog {
+                writeln!(out, "{note}")?;
+            }
+            Ok(())
+        })
     }
 }

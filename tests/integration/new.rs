@@ -501,3 +501,35 @@ fn concurrent_runs_for_one_directory_never_mix() {
         assert_eq!(entries, 1, "round {round}: staging left behind");
     }
 }
+
+/// `create-grafana-plugin new --json … | head -c 10`: a reader that stops early closes the pipe.
+/// The plugin is made all the same, and `new` ends as it would have, without a panic.
+#[test]
+fn a_reader_that_closes_stdout_early_gets_no_panic() {
+    for report in [&["--json"][..], &[]] {
+        let scratch = Scratch::new();
+        let mut child = scratch
+            .std_cmd()
+            .args(["new", "--no-git", "--type", "panel", "--no-backend"])
+            .args(["--name", "pipe", "--org", "acme"])
+            .args(report)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closed before `new` has written the plugin, so its first write to stdout fails.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let said = stderr_of(&output);
+        assert!(
+            !said.contains("panicked") && !said.contains("Broken pipe"),
+            "{report:?}: {said}"
+        );
+        assert_eq!(output.status.code(), Some(0), "{report:?}: {said}");
+        assert!(scratch
+            .path()
+            .join("acme-pipe-panel/src/plugin.json")
+            .is_file());
+    }
+}

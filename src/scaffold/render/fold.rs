@@ -224,6 +224,7 @@ fn placeholder<'a>(helper: &HelperTemplate, runs: &'a [Cow<str>]) -> Option<&'a 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use proptest::test_runner::FileFailurePersistence;
 
     use super::*;
 
@@ -415,8 +416,16 @@ mod tests {
     }
 
     proptest! {
-        // Cheap cases, and some of the pairings that matter are rare.
-        #![proptest_config(ProptestConfig::with_cases(1024))]
+        #![proptest_config(ProptestConfig {
+            // Cheap cases, and some of the pairings that matter are rare.
+            cases: 1024,
+            // Beside the integration tests' seeds, so that one folder holds them all.
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/proptest-regressions/fold.txt"
+            )))),
+            ..ProptestConfig::default()
+        })]
 
         #[test]
         fn folding_never_changes_what_a_template_parses_to(text in template_text()) {

@@ -341,6 +341,11 @@ mod tests {
     static USES_PARTIAL: File = File::new("README.md.hbs", b"{{> greeting}}!");
     static PLAIN: File = File::new("_gitignore", b"{{not a template}}");
 
+    static WITH_DEFAULT: File = File::new(
+        "list.hbs",
+        b"a\n{{#> greeting}}\ndefault\n{{/greeting}}\n{{#> missing}}\n{{/missing}}\nb\n",
+    );
+
     static GOOD: File = File::new("good.hbs", b"{{id}}");
     static FIRST_BAD: File = File::new("first.hbs", b"{{#if id}}");
     static SECOND_BAD: File = File::new("second.hbs", b"{{/if}}");
@@ -360,6 +365,17 @@ mod tests {
                 ("README.md", b"hello x!".as_slice())
             ]
         );
+    }
+
+    /// A kind that adds nothing to a shared file provides no partial: the block's content, here
+    /// nothing, stands in, standalone lines and all, even in strict mode.
+    #[test]
+    fn a_partial_block_is_the_default_for_a_missing_partial() {
+        let contents = |files: &[PlannedFile]| String::from_utf8(files[0].contents.clone());
+        let with = render_static(&[&PARTIAL, &WITH_DEFAULT]).unwrap();
+        assert_eq!(contents(&with).unwrap(), "a\nhello xb\n");
+        let without = render_static(&[&WITH_DEFAULT]).unwrap();
+        assert_eq!(contents(&without).unwrap(), "a\ndefault\nb\n");
     }
 
     #[test]
