@@ -27,8 +27,8 @@ mod validate;
 
 pub use cli::Cli;
 pub use error::{exit_code, Stopped, EXIT_INTERRUPTED};
-pub use new::{plan, Answers};
 pub use plugin::{PluginId, PluginKind, PluginName};
+pub use scaffold::plan::{plan, Answers};
 pub use scaffold::PlannedFile;
 pub use target::{BuildTarget, TARGETS};
 

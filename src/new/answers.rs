@@ -7,17 +7,8 @@ use anyhow::Result;
 use crate::bad_input;
 use crate::cli::NewArgs;
 use crate::plugin::{PluginId, PluginKind, PluginName};
+use crate::scaffold::plan::Answers;
 use crate::ui::{shell_quote, Prompter};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Answers {
-    pub id: PluginId,
-    pub backend: bool,
-    pub description: String,
-    pub author: String,
-    /// Where the plugin goes, as the user named it (or the id, relative to the current directory).
-    pub dir: PathBuf,
-}
 
 /// Resolves the answers. `prompter` is `None` when we may not ask (no terminal, or `--yes`).
 pub fn resolve(args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Result<Answers> {

@@ -2,15 +2,14 @@
 
 mod answers;
 mod git;
-mod plan;
 mod report;
 
-pub use answers::{resolve, Answers};
-pub use plan::plan;
+use answers::resolve;
 
 use anyhow::Result;
 
 use crate::cli::NewArgs;
+use crate::scaffold::plan::plan;
 use crate::scaffold::write;
 use crate::ui::{self, TerminalPrompter};
 

@@ -6,9 +6,9 @@ use anyhow::{Context, Result};
 use console::style;
 use serde::Serialize;
 
-use super::answers::Answers;
 use super::git::Init;
 use crate::plugin::PluginKind;
+use crate::scaffold::plan::Answers;
 use crate::scaffold::write::Outcome;
 use crate::ui::shell_quote;
 

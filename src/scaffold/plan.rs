@@ -1,12 +1,25 @@
 //! Answers → the complete list of files to write, with their bytes. Pure: no disk access.
+//! `new` plans a whole plugin; `add backend` compares plans with and without a backend.
+
+use std::path::PathBuf;
 
 use anyhow::Result;
 use serde_json::{json, Value};
 
-use super::answers::Answers;
-use crate::plugin::GRAFANA_VERSION;
-use crate::scaffold::render::{self, Layer};
-use crate::scaffold::{Plan, PlannedFile};
+use super::render::{self, Layer};
+use super::{Plan, PlannedFile};
+use crate::plugin::{PluginId, GRAFANA_VERSION};
+
+/// Everything `new` needs to know from the user, and what `.config/.cgprc.json` records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answers {
+    pub id: PluginId,
+    pub backend: bool,
+    pub description: String,
+    pub author: String,
+    /// Where the plugin goes, as the user named it (or the id, relative to the current directory).
+    pub dir: PathBuf,
+}
 
 /// Where the answers are recorded in the generated project, so a later run can re-render it.
 pub const RECORD_PATH: &str = ".config/.cgprc.json";
