@@ -2,6 +2,7 @@
 //! (pure), and the atomic writer that puts that tree on disk. Used by `new` (and by `package` for
 //! its writability check).
 
+pub mod apply;
 pub mod plan;
 pub mod render;
 pub mod write;

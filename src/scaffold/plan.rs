@@ -34,6 +34,12 @@ pub fn plan(answers: &Answers) -> Result<Plan> {
     })
 }
 
+/// One more layer rendered with the plugin's variables, e.g. `add/backend`: text that goes into
+/// a plugin `new` did not make.
+pub fn render_layer(answers: &Answers, path: &str) -> Result<Vec<PlannedFile>> {
+    render::render(&[Layer::get(path)?], &context(answers))
+}
+
 fn layers(answers: &Answers) -> Result<Vec<Layer>> {
     let kind = answers.id.kind;
     let mut layers = vec![Layer::get("base")?];

@@ -216,15 +216,15 @@ fn write_missing_files(plan: &Plan) -> Result<Outcome> {
     result.map(|()| outcome)
 }
 
-/// What `write_missing_files` created, so it can be undone.
+/// What `write_missing_files` (or `apply`) created, so it can be undone.
 #[derive(Default)]
-struct Created {
+pub(super) struct Created {
     dirs: Vec<PathBuf>,
-    files: Vec<PathBuf>,
+    pub(super) files: Vec<PathBuf>,
 }
 
 impl Created {
-    fn dirs_for(&mut self, dir: &Path) -> Result<()> {
+    pub(super) fn dirs_for(&mut self, dir: &Path) -> Result<()> {
         if dir.is_dir() {
             return Ok(());
         }
@@ -244,7 +244,7 @@ impl Created {
         }
     }
 
-    fn undo(self) {
+    pub(super) fn undo(self) {
         for file in self.files.iter().rev() {
             let _ = fs::remove_file(file);
         }
@@ -254,7 +254,7 @@ impl Created {
     }
 }
 
-fn finish_file(handle: &mut fs::File, file: &PlannedFile, path: &Path) -> Result<()> {
+pub(super) fn finish_file(handle: &mut fs::File, file: &PlannedFile, path: &Path) -> Result<()> {
     handle
         .write_all(&file.contents)
         .with_context(|| format!("writing {}", path.display()))?;
