@@ -49,8 +49,11 @@ pub fn changes(plugin: &Plugin) -> Result<Changes> {
         let before = without.get(&file.path);
         match file.path.as_str() {
             MANIFEST_PATH | RECORD_PATH | README => {}
-            _ if before == Some(&file.contents) => {}
-            _ if plugin.made_here => changes.bring_to_backend(plugin, file, before)?,
+            _ if plugin.made_here => {
+                if before != Some(&file.contents) {
+                    changes.bring_to_backend(plugin, file, before)?
+                }
+            }
             _ => changes.add_if_missing(plugin, file, before.is_some())?,
         }
     }

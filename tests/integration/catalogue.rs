@@ -33,6 +33,11 @@ struct Fixture {
     broken_json_file: PathBuf,
     array_json_file: PathBuf,
     private_json_file: PathBuf,
+    /// `add backend`: a frontend plugin with a Go backend's go.mod, one whose plugin.json says
+    /// it has a backend, and one whose id has no name part.
+    go_backend: PathBuf,
+    flagged_backend: PathBuf,
+    odd_id: PathBuf,
 }
 
 fn script(dir: &Path, name: &str, body: &str, mode: u32) -> PathBuf {
@@ -110,7 +115,25 @@ impl Fixture {
             fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
             path
         };
+        let go_backend = scratch.generate_as("datasource", false, "gopher", "acme");
+        fs::write(go_backend.join("go.mod"), "module acme/gopher\n").unwrap();
+        fs::create_dir(go_backend.join("pkg")).unwrap();
+        let flagged_backend = scratch.generate_as("app", false, "flagged", "acme");
+        edit(
+            &flagged_backend.join("src/plugin.json"),
+            "\"id\": \"acme-flagged-app\",",
+            "\"id\": \"acme-flagged-app\",\n  \"backend\": true,",
+        );
+        let odd_id = scratch.generate_as("datasource", false, "odd", "acme");
+        edit(
+            &odd_id.join("src/plugin.json"),
+            "\"acme-odd-datasource\"",
+            "\"acmeodd-datasource\"",
+        );
         Self {
+            go_backend,
+            flagged_backend,
+            odd_id,
             broken_json_file: json_file("broken.json", "{\"path\":", 0o644),
             array_json_file: json_file("array.json", "[\"/api\"]", 0o644),
             private_json_file: json_file("private.json", "{}", 0o600),
@@ -895,6 +918,56 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &["--type", "app", "--name", "Weather", "--org", "acme"],
             "--name weather",
             f,
+        ),
+        // add backend
+        case(
+            "add backend: panel",
+            &f.panel,
+            &["add", "backend"],
+            2,
+            "acme-lonely-panel is a panel, and panels cannot have a backend",
+        ),
+        case(
+            "add backend: already a Rust backend",
+            ds,
+            &["add", "backend"],
+            2,
+            "acme-wx-datasource already has a Rust backend:",
+        ),
+        case(
+            "add backend: a Go backend",
+            &f.go_backend,
+            &["add", "backend", "--dry-run"],
+            2,
+            "acme-gopher-datasource already has a Go backend: ",
+        ),
+        case(
+            "add backend: plugin.json says it has a backend",
+            &f.flagged_backend,
+            &["add", "backend"],
+            2,
+            "says \"backend\": true\n  help: a plugin has one backend",
+        ),
+        case(
+            "add backend: no src/plugin.json",
+            &f.outside,
+            &["add", "backend"],
+            2,
+            "no src/plugin.json here or in any parent directory",
+        ),
+        case(
+            "add backend: invalid plugin.json",
+            &f.broken_json,
+            &["add", "backend"],
+            2,
+            "is not valid JSON: key must be a string at line 1 column 2",
+        ),
+        case(
+            "add backend: an id without a name",
+            &f.odd_id,
+            &["add", "backend", "--json"],
+            2,
+            "the id \"acmeodd-datasource\" does not follow this tool's rules: it has 2 part(s)",
         ),
     ]
 }

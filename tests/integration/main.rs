@@ -2,6 +2,7 @@
 
 mod support;
 
+mod add;
 mod backends;
 mod build;
 mod catalogue;
