@@ -3,6 +3,7 @@
 mod support;
 
 mod add;
+mod add_builds;
 mod backends;
 mod build;
 mod catalogue;
