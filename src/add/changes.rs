@@ -13,10 +13,12 @@ use super::inspect::Plugin;
 use super::plugin_json;
 use crate::bad_input;
 use crate::plugin::MANIFEST_PATH;
-use crate::scaffold::plan::{plan, render_layer, Answers, RECORD_PATH};
+use crate::scaffold::plan::{plan, render_layers, Answers, RECORD_PATH};
 use crate::scaffold::PlannedFile;
 
 const README: &str = "README.md";
+/// The backend's CI, for a plugin whose workflows `new` did not write.
+const WORKFLOW: &str = ".github/workflows/backend.yml";
 /// The heading of the section appended to a README `new` did not write.
 const SECTION_HEADING: &str = "## Backend (Rust)";
 
@@ -61,8 +63,10 @@ pub fn changes(plugin: &Plugin) -> Result<Changes> {
     if plugin.made_here {
         changes.changed.push(record(plugin)?);
     }
-    changes.readme(plugin, &without)?;
+    let extra = render_layers(&plugin.answers, &["backend/_shared", "add/backend"])?;
+    changes.readme(plugin, &without, &extra)?;
     if !plugin.made_here {
+        changes.workflow(plugin, &extra)?;
         changes.foreign_notes(plugin)?;
     }
     changes.added.sort_by(|a, b| a.path.cmp(&b.path));
@@ -149,7 +153,12 @@ impl Changes {
     }
 
     /// `new`'s README when the user never changed it, otherwise a section appended once.
-    fn readme(&mut self, plugin: &Plugin, without: &HashMap<String, Vec<u8>>) -> Result<()> {
+    fn readme(
+        &mut self,
+        plugin: &Plugin,
+        without: &HashMap<String, Vec<u8>>,
+        extra: &[PlannedFile],
+    ) -> Result<()> {
         let on_disk = read(&plugin.root, README)?;
         if plugin.made_here && on_disk.as_ref() == without.get(README) {
             let with = plan(&Answers {
@@ -164,8 +173,7 @@ impl Changes {
         if String::from_utf8_lossy(&text).contains(SECTION_HEADING) {
             return Ok(());
         }
-        let section = render_layer(&plugin.answers, "add/backend")?;
-        let section = section.iter().find(|f| f.path == README);
+        let section = extra.iter().find(|f| f.path == README);
         let section = section.context("templates/add/backend has no README.md")?;
         let existed = !text.is_empty();
         if existed && !text.ends_with(b"\n") {
@@ -186,6 +194,17 @@ impl Changes {
         Ok(())
     }
 
+    /// A workflow of its own for the backend's checks, beside the plugin's GitHub workflows:
+    /// editing theirs would risk breaking what they do.
+    fn workflow(&mut self, plugin: &Plugin, extra: &[PlannedFile]) -> Result<()> {
+        if !plugin.root.join(".github/workflows").is_dir() {
+            return Ok(());
+        }
+        let file = extra.iter().find(|f| f.path == WORKFLOW);
+        let file = file.context("templates/add/backend has no workflow")?;
+        self.add_if_missing(plugin, file.clone(), false)
+    }
+
     /// What a plugin made elsewhere needs that only its author can change.
     fn foreign_notes(&mut self, plugin: &Plugin) -> Result<()> {
         const DATASOURCE: &str = "src/datasource.ts";
@@ -204,11 +223,12 @@ impl Changes {
         if plugin.root.join(".github/workflows").is_dir() {
             self.manual.push(Manual {
                 path: ".github/workflows/".to_owned(),
-                change: "your workflows do not build the backend: add `rustup toolchain \
-                         install`, `cargo fmt --check`, `cargo clippy --all-targets -- -D \
-                         warnings` and `cargo test`, and run `create-grafana-plugin build \
-                         --target all` before packaging a release"
-                    .to_owned(),
+                change: format!(
+                    "{WORKFLOW} checks the backend; a release needs its executables in dist/: \
+                     run `create-grafana-plugin build --target all --no-frontend` after the \
+                     frontend build and before packaging (with Rust and cargo-zigbuild set up, \
+                     as in the release.yml `create-grafana-plugin new --backend` writes)"
+                ),
             });
         }
         let ignore = read(&plugin.root, ".gitignore")?.unwrap_or_default();

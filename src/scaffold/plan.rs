@@ -34,10 +34,11 @@ pub fn plan(answers: &Answers) -> Result<Plan> {
     })
 }
 
-/// One more layer rendered with the plugin's variables, e.g. `add/backend`: text that goes into
-/// a plugin `new` did not make.
-pub fn render_layer(answers: &Answers, path: &str) -> Result<Vec<PlannedFile>> {
-    render::render(&[Layer::get(path)?], &context(answers))
+/// Layers rendered with the plugin's variables, e.g. `add/backend` (with `backend/_shared` for
+/// its partial): text that goes into a plugin `new` did not make.
+pub fn render_layers(answers: &Answers, paths: &[&str]) -> Result<Vec<PlannedFile>> {
+    let layers: Result<Vec<Layer>> = paths.iter().map(|path| Layer::get(path)).collect();
+    render::render(&layers?, &context(answers))
 }
 
 fn layers(answers: &Answers) -> Result<Vec<Layer>> {

@@ -155,6 +155,8 @@ fn hand_made(root: &Path) {
     )
     .unwrap();
     fs::write(root.join("README.md"), "# Weather").unwrap();
+    fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    fs::write(root.join(".github/workflows/ci.yml"), "name: CI\n").unwrap();
     fs::write(
         root.join("provisioning/datasources/datasources.yml"),
         "apiVersion: 1\n",
@@ -188,7 +190,7 @@ fn a_plugin_made_elsewhere_gains_the_backend_files_and_keeps_its_own() {
     );
 
     // The backend's own files are new --backend's for the same id, except Cargo.toml's
-    // description, which comes from plugin.json.
+    // description, which comes from plugin.json, and the workflow (below).
     let reference = Scratch::new();
     let generated = tree(&reference.generate("datasource", true));
     let added: BTreeMap<&String, &Vec<u8>> = after
@@ -196,15 +198,29 @@ fn a_plugin_made_elsewhere_gains_the_backend_files_and_keeps_its_own() {
         .filter(|(path, _)| !before.contains_key(*path))
         .collect();
     for (path, bytes) in &added {
-        if path.as_str() != "Cargo.toml" && !path.ends_with("<dir>") {
+        if !["Cargo.toml", ".github/workflows/backend.yml"].contains(&path.as_str()) {
             assert!(
                 generated.get(*path) == Some(*bytes) || *bytes == b"<dir>",
                 "{path} differs from new --backend's"
             );
         }
     }
+    // The backend's checks run in a workflow of their own, the job new's ci.yml has.
+    let workflow = crate::support::read_workflow(&root.join(".github/workflows/backend.yml"));
+    let ci = crate::support::read_workflow(
+        &reference
+            .path()
+            .join("acme-weather-datasource/.github/workflows/ci.yml"),
+    );
+    assert_eq!(workflow["jobs"]["backend"], ci["jobs"]["backend"]);
+    assert_eq!(workflow["jobs"].as_object().unwrap().len(), 1);
+    assert_eq!(
+        after[".github/workflows/ci.yml"],
+        before[".github/workflows/ci.yml"]
+    );
     let files = strings(&report["files"]);
     for path in [
+        ".github/workflows/backend.yml",
         "Cargo.toml",
         "Cargo.lock",
         "rust-toolchain.toml",
@@ -230,6 +246,7 @@ fn a_plugin_made_elsewhere_gains_the_backend_files_and_keeps_its_own() {
         [
             "provisioning/datasources/datasources.yml",
             "src/datasource.ts",
+            ".github/workflows/",
             ".gitignore"
         ],
         "{report:#}"

@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{require_tool, shared_cargo_target, stderr_of, stdout_of, Scratch};
+use crate::support::{
+    actionlint, require_tool, shared_cargo_target, shellcheck_run_blocks, stderr_of, stdout_of,
+    Scratch,
+};
 
 const CREATE_PLUGIN: &str = "@grafana/create-plugin@7.1.7";
 
@@ -111,4 +114,14 @@ fn a_data_source_made_by_create_plugin_builds_and_passes_check_after_add_backend
     assert!(std::fs::read_to_string(root.join("README.md"))
         .unwrap()
         .contains("## Backend (Rust)"));
+    // The backend's own workflow passes actionlint (with shellcheck on its run: blocks), alone,
+    // so that findings in create-plugin's workflows do not count.
+    let alone = scratch.path().join("backend-workflow");
+    std::fs::create_dir_all(alone.join(".github/workflows")).unwrap();
+    let workflow = root.join(".github/workflows/backend.yml");
+    std::fs::copy(&workflow, alone.join(".github/workflows/backend.yml")).unwrap();
+    actionlint(&alone);
+    let (blocks, findings) =
+        shellcheck_run_blocks("backend.yml", &crate::support::read_workflow(&workflow));
+    assert!(blocks > 0 && findings.is_empty(), "{findings:#?}");
 }
