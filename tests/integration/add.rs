@@ -256,3 +256,31 @@ fn a_plugin_made_elsewhere_gains_the_backend_files_and_keeps_its_own() {
         .unwrap()
         .contains("reads path and apiKey"));
 }
+
+#[test]
+fn a_record_of_another_id_is_not_taken_for_this_plugin() {
+    let scratch = Scratch::new();
+    let root = scratch.generate("datasource", false);
+    let manifest = root.join("src/plugin.json");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        text.replace("acme-weather-datasource", "acme-rain-datasource"),
+    )
+    .unwrap();
+    let before = tree(&root);
+    let report = report(&add_backend(&scratch, &root, &["--json"]));
+    // Handled as a plugin made elsewhere: nothing of new's is replaced, the backend is named
+    // after the id plugin.json has now.
+    assert_eq!(report["made_by_this_tool"], false);
+    assert_eq!(report["executable"], "gpx_rain");
+    assert_eq!(
+        strings(&report["changed"]),
+        ["README.md", "src/plugin.json"]
+    );
+    let after = tree(&root);
+    assert_eq!(after[".config/.cgprc.json"], before[".config/.cgprc.json"]);
+    assert_eq!(after["src/datasource.ts"], before["src/datasource.ts"]);
+    let cargo = String::from_utf8(after["Cargo.toml"].clone()).unwrap();
+    assert!(cargo.contains("name = \"gpx_rain\""), "{cargo}");
+}
