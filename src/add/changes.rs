@@ -47,6 +47,7 @@ pub fn changes(plugin: &Plugin) -> Result<Changes> {
         .into_iter()
         .map(|file| (file.path, file.contents))
         .collect();
+    let readme_with = with.files.iter().find(|f| f.path == README).cloned();
     for file in with.files {
         let before = without.get(&file.path);
         match file.path.as_str() {
@@ -64,7 +65,7 @@ pub fn changes(plugin: &Plugin) -> Result<Changes> {
         changes.changed.push(record(plugin)?);
     }
     let extra = render_layers(&plugin.answers, &["backend/_shared", "add/backend"])?;
-    changes.readme(plugin, &without, &extra)?;
+    changes.readme(plugin, without.get(README), readme_with, &extra)?;
     if !plugin.made_here {
         changes.workflow(plugin, &extra)?;
         changes.foreign_notes(plugin)?;
@@ -156,17 +157,13 @@ impl Changes {
     fn readme(
         &mut self,
         plugin: &Plugin,
-        without: &HashMap<String, Vec<u8>>,
+        without: Option<&Vec<u8>>,
+        with: Option<PlannedFile>,
         extra: &[PlannedFile],
     ) -> Result<()> {
         let on_disk = read(&plugin.root, README)?;
-        if plugin.made_here && on_disk.as_ref() == without.get(README) {
-            let with = plan(&Answers {
-                backend: true,
-                ..plugin.answers.clone()
-            })?;
-            self.changed
-                .extend(with.files.into_iter().filter(|f| f.path == README));
+        if plugin.made_here && on_disk.as_ref() == without {
+            self.changed.extend(with);
             return Ok(());
         }
         let mut text = on_disk.unwrap_or_default();
