@@ -38,6 +38,39 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Bring the files this tool manages to what this version generates, merging your edits
     Update(UpdateArgs),
+    /// Add a part `new` generates to an existing plugin (today: the Rust backend)
+    Add(AddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[command(subcommand)]
+    pub part: AddPart,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddPart {
+    /// Add the Rust backend to an app or data source that has none
+    Backend(AddBackendArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Works on plugins made by this tool, by @grafana/create-plugin, or by hand. Files \
+you changed are never overwritten: what they still need is listed.\nExample: \
+create-grafana-plugin add backend --dry-run"
+)]
+pub struct AddBackendArgs {
+    #[command(flatten)]
+    pub plugin: PluginDir,
+
+    /// Show what would be added and changed, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print one JSON object describing the result on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 //! private and the crate exports only what main.rs and the integration tests use, so the compiler
 //! reports whatever else goes unused.
 
+mod add;
 mod build;
 mod check;
 mod cli;
@@ -47,5 +48,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dev(args) => dev::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Update(args) => update::run(&args),
+        Command::Add(args) => add::run(&args),
     }
 }

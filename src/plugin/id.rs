@@ -223,6 +223,34 @@ pub struct PluginId {
 }
 
 impl PluginId {
+    /// Reads the id of an existing plugin of `kind`, made by this tool, by create-plugin or by
+    /// hand. The error says which of this tool's rules the id breaks, without a flag to pass:
+    /// the id is in a file, not on the command line.
+    pub fn parse(id: &str, kind: PluginKind) -> Result<Self, String> {
+        let parts: Vec<&str> = id.split('-').collect();
+        let [org, name, suffix] = parts[..] else {
+            return Err(format!(
+                "it has {} part(s) joined by `-`, not the three of <org>-<name>-<type>",
+                parts.len()
+            ));
+        };
+        if suffix != kind.plugin_type() {
+            return Err(format!(
+                "it ends in `{suffix}`, but its type is `{}`",
+                kind.plugin_type()
+            ));
+        }
+        let first_line = |error: NameError| {
+            let text = error.to_string();
+            text.lines().next().unwrap_or_default().to_owned()
+        };
+        Ok(Self {
+            org: PluginName::org(org).map_err(first_line)?,
+            name: PluginName::name(name).map_err(first_line)?,
+            kind,
+        })
+    }
+
     /// create-plugin's convention for the backend executable, kept so Grafana's docs apply.
     pub fn executable(&self) -> String {
         format!("gpx_{}", self.name.as_str())
@@ -274,6 +302,33 @@ mod tests {
         );
         for kind in PluginKind::ALL {
             assert!(matches_id_pattern(&id("a1", "b2", kind).to_string()));
+        }
+    }
+
+    #[test]
+    fn existing_ids_are_read_back_or_refused_with_the_rule_they_break() {
+        let parsed = PluginId::parse("acme-weather-datasource", PluginKind::Datasource).unwrap();
+        assert_eq!(parsed, id("acme", "weather", PluginKind::Datasource));
+        let scenes = PluginId::parse("acme-weather-app", PluginKind::ScenesApp).unwrap();
+        assert_eq!(scenes.to_string(), "acme-weather-app");
+        for (given, kind, says) in [
+            ("acme-datasource", PluginKind::Datasource, "2 part(s)"),
+            ("a-b-c-datasource", PluginKind::Datasource, "4 part(s)"),
+            ("acme-weather-app", PluginKind::Datasource, "ends in `app`"),
+            (
+                "Acme-weather-app",
+                PluginKind::App,
+                "invalid organisation \"Acme\"",
+            ),
+            (
+                "acme-9lives-app",
+                PluginKind::App,
+                "must start with a letter",
+            ),
+        ] {
+            let error = PluginId::parse(given, kind).unwrap_err();
+            assert!(error.contains(says), "{given}: {error}");
+            assert!(!error.contains("help:"), "{given}: {error}");
         }
     }
 

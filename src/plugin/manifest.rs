@@ -36,7 +36,7 @@ impl Manifest {
         Self::parse(&text, &path)
     }
 
-    fn parse(text: &str, path: &Path) -> Result<Self> {
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
         let raw: Raw = serde_json::from_str(text).map_err(|error| {
             bad_input!("{} is not valid JSON: {error}\n  help: fix the syntax at the line and column shown", path.display())
         })?;

@@ -21,6 +21,13 @@ pub fn plan(answers: &Answers) -> Result<Plan> {
     })
 }
 
+/// Layers rendered with the plugin's variables, e.g. `add/backend` (with `backend/_shared` for
+/// its partial): text that goes into a plugin `new` did not make.
+pub fn render_layers(answers: &Answers, paths: &[&str]) -> Result<Vec<PlannedFile>> {
+    let layers: Result<Vec<Layer>> = paths.iter().map(|path| Layer::get(path)).collect();
+    render::render(&layers?, &context(answers))
+}
+
 fn layers(answers: &Answers) -> Result<Vec<Layer>> {
     let kind = answers.id.kind;
     let mut layers = vec![Layer::get("base")?];

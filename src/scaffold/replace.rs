@@ -1,4 +1,4 @@
-//! Changing files of an existing project all or nothing: each file is written to a temporary
+//! Changing files of an existing project (`update`, `add backend`) all or nothing: each file is written to a temporary
 //! sibling and renamed into place, and every change is undone (old bytes and modes restored,
 //! created files and directories removed) when a later one fails or Ctrl-C arrives.
 
@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use super::PlannedFile;
 use crate::error::Interrupted;
 use crate::interrupt;
 
@@ -19,6 +20,16 @@ pub struct Change {
     pub path: String,
     pub contents: Option<Vec<u8>>,
     pub executable: bool,
+}
+
+impl From<&PlannedFile> for Change {
+    fn from(file: &PlannedFile) -> Self {
+        Self {
+            path: file.path.clone(),
+            contents: Some(file.contents.clone()),
+            executable: file.executable,
+        }
+    }
 }
 
 /// Milliseconds to wait before each file, so the integration tests can press Ctrl-C halfway.

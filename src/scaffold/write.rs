@@ -216,11 +216,11 @@ fn write_missing_files(plan: &Plan) -> Result<Outcome> {
     result.map(|()| outcome)
 }
 
-/// What `write_missing_files` created, so it can be undone.
+/// What `write_missing_files` (or `apply`) created, so it can be undone.
 #[derive(Default)]
-struct Created {
+pub(super) struct Created {
     dirs: Vec<PathBuf>,
-    files: Vec<PathBuf>,
+    pub(super) files: Vec<PathBuf>,
 }
 
 impl Created {

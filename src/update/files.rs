@@ -133,12 +133,16 @@ fn untouched(path: &str, ours: &[u8], theirs: &PlannedFile) -> FileUpdate {
 }
 
 /// The bytes the tool wrote at `path` last time: generated again when the recorded version is
-/// this one, else kept in the record, else found in git history by their blob id.
+/// this one and the recorded id agrees (`add backend` records what `new` wrote in a file it left
+/// to the user, which differs from what this version generates now), else kept in the record,
+/// else found in git history by their blob id.
 fn base(root: &Path, record: &Record, path: &str, theirs: &PlannedFile) -> Option<Vec<u8>> {
-    if record.version == TOOL_VERSION {
+    let recorded = record.files.get(path);
+    if record.version == TOOL_VERSION && recorded.is_none_or(|id| *id == blob_id(&theirs.contents))
+    {
         return Some(theirs.contents.clone());
     }
-    let id = record.files.get(path)?;
+    let id = recorded?;
     match record.bases.get(path) {
         Some(text) if blob_id(text.as_bytes()) == *id => Some(text.clone().into_bytes()),
         _ => git::blob(root, id),

@@ -43,6 +43,12 @@ const DEBUG_DIST: &str = "acme-debugged-datasource";
 const UNCOMMITTED: &str = "acme-dirty-panel";
 /// A panel whose record says a newer version of the tool made it.
 const NEWER: &str = "acme-newer-panel";
+/// A frontend-only data source with a Go backend's go.mod and pkg/.
+const GO_BACKEND: &str = "acme-gopher-datasource";
+/// A frontend-only app whose plugin.json says it has a backend.
+const FLAGGED_BACKEND: &str = "acme-flagged-app";
+/// A frontend-only data source whose id has no name part.
+const ODD_ID: &str = "acme-odd-datasource";
 /// Read-only, holding a file (see [`Fixture::new`] for the rest of the tree).
 const LOCKED: &str = "locked";
 
@@ -114,6 +120,21 @@ impl Fixture {
             &newer.join(".config/.cgprc.json"),
             &format!("\"createGrafanaPlugin\": \"{}\"", env!("CARGO_PKG_VERSION")),
             "\"createGrafanaPlugin\": \"99.0.0\"",
+        );
+        let go_backend = scratch.generate_as("datasource", false, "gopher", "acme");
+        fs::write(go_backend.join("go.mod"), "module acme/gopher\n").unwrap();
+        fs::create_dir(go_backend.join("pkg")).unwrap();
+        let flagged_backend = scratch.generate_as("app", false, "flagged", "acme");
+        edit(
+            &flagged_backend.join("src/plugin.json"),
+            "\"id\": \"acme-flagged-app\",",
+            "\"id\": \"acme-flagged-app\",\n  \"backend\": true,",
+        );
+        let odd_id = scratch.generate_as("datasource", false, "odd", "acme");
+        edit(
+            &odd_id.join("src/plugin.json"),
+            "\"acme-odd-datasource\"",
+            "\"acmeodd-datasource\"",
         );
         fs::create_dir(dir.join(OUTSIDE)).unwrap();
         fs::create_dir(dir.join("existing")).unwrap();
@@ -312,6 +333,14 @@ fn cases() -> Vec<Case> {
         case(DS, "update", 2, "is not in a git work tree"),
         case(UNCOMMITTED, "update", 2, "has uncommitted changes"),
         case(NEWER, "update --force", 2, "install 99.0.0 or newer"),
+        // add backend
+        case(PANEL, "add backend", 2, "acme-lonely-panel is a panel, and panels cannot have a backend"),
+        case(DS, "add backend", 2, "acme-wx-datasource already has a Rust backend:"),
+        case(GO_BACKEND, "add backend --dry-run", 2, "acme-gopher-datasource already has a Go backend: "),
+        case(FLAGGED_BACKEND, "add backend", 2, "says \"backend\": true\n  help: a plugin has one backend"),
+        case(OUTSIDE, "add backend", 2, "no src/plugin.json here or in any parent directory"),
+        case(BROKEN_JSON, "add backend", 2, "is not valid JSON: key must be a string at line 1 column 2"),
+        case(ODD_ID, "add backend --json", 2, "the id \"acmeodd-datasource\" does not follow this tool's rules: it has 2 part(s)"),
     ]
 }
 
@@ -336,7 +365,7 @@ fn every_bad_input_is_explained_and_changes_nothing() {
     let fixture = Fixture::new();
     let top = fixture.scratch.path();
     let cases = cases();
-    assert!(cases.len() >= 92, "the catalogue shrank to {}", cases.len());
+    assert!(cases.len() >= 99, "the catalogue shrank to {}", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         let name = format!("{}$ {}", case.dir, case.line);

@@ -2,6 +2,8 @@
 
 mod support;
 
+mod add;
+mod add_builds;
 mod backends;
 mod build;
 mod catalogue;

@@ -343,3 +343,40 @@ fn ctrl_c_halfway_leaves_every_file_as_it_was() {
     assert_eq!(interrupt(&mut child), Some(130));
     assert_eq!(work_tree(&root), before);
 }
+
+/// `add backend` leaves a managed file the user edited as it is; the record keeps what `new`
+/// wrote there as its base, so the next `update` merges the backend's version into the edit.
+#[test]
+fn update_brings_the_backend_version_into_a_file_add_backend_left() {
+    let scratch = Scratch::new();
+    let root = committed(&scratch, "datasource", false);
+    let ci = ".github/workflows/ci.yml";
+    let note = "# Our team's note, kept through every update.\n";
+    fs::write(root.join(ci), format!("{note}{}", read(&root, ci))).unwrap();
+    commit_all(&root, "a note in CI", false);
+    let added = scratch
+        .run_in(&root, "add backend --json")
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", stderr_of(&added));
+    assert!(
+        json(&added)["manual"].to_string().contains(ci),
+        "{}",
+        stdout_of(&added)
+    );
+    commit_all(&root, "add backend", false);
+
+    let output = update(&scratch, &root, &["--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(json(&output)["merged"], serde_json::json!([ci]));
+    let reference = Scratch::new();
+    let backend = reference.generate("datasource", true);
+    assert_eq!(read(&root, ci), format!("{note}{}", read(&backend, ci)));
+    commit_all(&root, "update", false);
+    let again = update(&scratch, &root, &[]);
+    assert!(
+        stdout_of(&again).contains("up to date"),
+        "{}",
+        stdout_of(&again)
+    );
+}

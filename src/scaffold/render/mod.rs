@@ -405,6 +405,7 @@ mod tests {
             "backend/_shared",
             "backend/app",
             "backend/datasource",
+            "add/backend",
         ] {
             Layer::get(path).unwrap();
         }
