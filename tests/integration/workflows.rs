@@ -423,7 +423,13 @@ fn frontend_only_variants_have_no_rust_steps() {
         assert!(!root.join("rust-toolchain.toml").exists());
         for (file, job, step) in steps(&root) {
             let text = serde_json::to_string(&step).unwrap();
-            for rust in ["cargo", "rustup", "rust-cache", BIN, "zig"] {
+            // The update workflow's job is to install and run the tool, which cargo binstall does
+            // with the runner's own cargo; it builds nothing of the plugin's.
+            let forbidden: &[&str] = match file.as_str() {
+                "cgp-update.yml" => &["rustup", "rust-cache", "zig"],
+                _ => &["cargo", "rustup", "rust-cache", BIN, "zig"],
+            };
+            for rust in forbidden {
                 assert!(
                     !text.contains(rust),
                     "{}: {file}, job {job}: {rust} in {text}",
