@@ -154,6 +154,65 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
     );
 }
 
+/// A signature lists every file of dist/, so an archive cut down to one platform would fail
+/// Grafana's check: a signed dist/ gives the archive with every platform only, says why, and
+/// removes the unsigned per-platform archives an earlier run left for this version.
+#[test]
+fn a_signed_dist_is_packaged_whole_only() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "wx", "acme");
+    release_dist(&root);
+    let unsigned = scratch.run_in(&root, "package").output().unwrap();
+    assert!(unsigned.status.success(), "{}", stderr_of(&unsigned));
+    // What `npx @grafana/sign-plugin` writes; package only needs to see that it is there.
+    fs::write(
+        root.join("dist/MANIFEST.txt"),
+        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n{}\n",
+    )
+    .unwrap();
+
+    let signed = scratch.run_in(&root, "package").output().unwrap();
+    let stderr = stderr_of(&signed);
+    assert!(signed.status.success(), "{stderr}");
+    let artifacts = root.join("artifacts");
+    let mut names: Vec<String> = fs::read_dir(&artifacts)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "acme-wx-datasource-1.0.0.zip",
+            "acme-wx-datasource-1.0.0.zip.sha1",
+            "acme-wx-datasource-1.0.0.zip.sha256",
+        ]
+    );
+    let all = unzip(&artifacts.join("acme-wx-datasource-1.0.0.zip"));
+    assert_eq!(
+        all,
+        prefixed(
+            crate::support::tree(&root.join("dist")),
+            "acme-wx-datasource"
+        )
+    );
+    assert!(
+        stderr.contains(
+            "dist/MANIFEST.txt signs every file in dist/, every platform's executable included, \
+             so only acme-wx-datasource-1.0.0.zip was written"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: for per-platform archives, build and sign a dist/ holding only"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("acme-wx-datasource-1.0.0.linux_arm64.zip, left by an earlier unsigned"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_dist_missing_what_plugin_json_promises_is_refused() {
     let scratch = Scratch::new();
