@@ -249,7 +249,8 @@ fn the_release_build_and_package_commands_work_here() {
         .as_array()
         .expect("steps")
         .iter()
-        .any(|step| run_of(step).contains("rm "));
+        .flat_map(|step| run_of(step).lines())
+        .any(|line| line.trim_start().starts_with("rm ") && line.contains("artifacts"));
     assert!(!removes, "release.yml removes archives package wrote");
 }
 
