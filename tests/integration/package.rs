@@ -61,13 +61,29 @@ fn prefixed(tree: BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<String, V
         .collect()
 }
 
+/// `package` in `root`, which must succeed.
+fn package(scratch: &Scratch, root: &Path) -> std::process::Output {
+    let output = scratch.run_in(root, "package").output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    output
+}
+
+/// The names in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "wx", "acme");
     release_dist(&root);
-    let output = scratch.run_in(&root, "package").output().unwrap();
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = package(&scratch, &root);
     let artifacts = root.join("artifacts");
     let id = "acme-wx-datasource";
     let all = unzip(&artifacts.join(format!("{id}-1.0.0.zip")));
@@ -84,11 +100,7 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
 
     // Each archive has checksum files in sha1sum's and sha256sum's format, and stdout lists the
     // SHA-256 of each.
-    let mut names: Vec<String> = fs::read_dir(&artifacts)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&artifacts);
     assert_eq!(
         names,
         [
@@ -146,8 +158,7 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
 
     // Packaging the same dist/ again gives the same bytes.
     let first = fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap();
-    let again = scratch.run_in(&root, "package").output().unwrap();
-    assert!(again.status.success(), "{}", stderr_of(&again));
+    package(&scratch, &root);
     assert_eq!(
         fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap(),
         first
@@ -162,8 +173,7 @@ fn a_signed_dist_is_packaged_whole_only() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "wx", "acme");
     release_dist(&root);
-    let unsigned = scratch.run_in(&root, "package").output().unwrap();
-    assert!(unsigned.status.success(), "{}", stderr_of(&unsigned));
+    package(&scratch, &root);
     // What `npx @grafana/sign-plugin` writes; package only needs to see that it is there.
     fs::write(
         root.join("dist/MANIFEST.txt"),
@@ -171,17 +181,10 @@ fn a_signed_dist_is_packaged_whole_only() {
     )
     .unwrap();
 
-    let signed = scratch.run_in(&root, "package").output().unwrap();
-    let stderr = stderr_of(&signed);
-    assert!(signed.status.success(), "{stderr}");
+    let stderr = stderr_of(&package(&scratch, &root));
     let artifacts = root.join("artifacts");
-    let mut names: Vec<String> = fs::read_dir(&artifacts)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        file_names(&artifacts),
         [
             "acme-wx-datasource-1.0.0.zip",
             "acme-wx-datasource-1.0.0.zip.sha1",
