@@ -174,12 +174,7 @@ fn a_signed_dist_is_packaged_whole_only() {
     let root = scratch.generate_as("datasource", true, "wx", "acme");
     release_dist(&root);
     package(&scratch, &root);
-    // What `npx @grafana/sign-plugin` writes; package only needs to see that it is there.
-    fs::write(
-        root.join("dist/MANIFEST.txt"),
-        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n{}\n",
-    )
-    .unwrap();
+    sign(&root.join("dist"));
 
     let stderr = stderr_of(&package(&scratch, &root));
     let artifacts = root.join("artifacts");
@@ -214,6 +209,44 @@ fn a_signed_dist_is_packaged_whole_only() {
         stderr.contains("acme-wx-datasource-1.0.0.linux_arm64.zip, left by an earlier unsigned"),
         "{stderr}"
     );
+    // The archive holds what was signed; the validator's manifest pass finds nothing in it.
+    assert!(!stderr.contains("manifest/"), "{stderr}");
+
+    // A dist/ lacking a signed platform's executable is what Grafana rejects; validate says so.
+    fs::remove_file(root.join("dist/gpx_wx_linux_arm64")).unwrap();
+    let validate = scratch.run_in(&root, "validate dist").output().unwrap();
+    assert_eq!(validate.status.code(), Some(1), "{}", stderr_of(&validate));
+    assert!(
+        stdout_of(&validate).contains(
+            "manifest/undeclared-files: gpx_wx_linux_arm64 is listed in MANIFEST.txt but missing"
+        ),
+        "{}",
+        stdout_of(&validate)
+    );
+}
+
+/// A MANIFEST.txt as `npx @grafana/sign-plugin` writes it: every file of `dist` with its SHA-256,
+/// in a PGP clear-signed JSON document (the signature itself is a stand-in).
+fn sign(dist: &Path) {
+    let files: Vec<String> = crate::support::tree(dist)
+        .into_iter()
+        .filter(|(_, bytes)| bytes != b"<dir>")
+        .map(|(path, bytes)| {
+            let digest: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("\"{path}\": \"{digest}\"")
+        })
+        .collect();
+    let manifest = format!(
+        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n{{\"manifestVersion\": \"2.0.0\", \
+         \"signatureType\": \"private\", \"rootUrls\": [\"https://grafana.example.com/\"], \
+         \"files\": {{{}}}}}\n-----BEGIN PGP SIGNATURE-----\n\nwqEEARMKAAYFAmN\n\
+         -----END PGP SIGNATURE-----\n",
+        files.join(", ")
+    );
+    fs::write(dist.join("MANIFEST.txt"), manifest).unwrap();
 }
 
 #[test]
