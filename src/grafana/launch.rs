@@ -10,6 +10,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, ChildStdout, Command};
 
 use super::handshake::{self, Handshake, APP_PROTOCOL};
+use super::log;
 use crate::plugin::GRAFANA_VERSION;
 
 /// A running backend. Dropping it kills the process; [`Running::stop`] also reaps it.
@@ -19,7 +20,7 @@ pub struct Running {
 }
 
 /// What the plugin wrote on stderr (and on stdout after the handshake), kept for error messages
-/// and, when echoing, shown live with a prefix per line.
+/// and, when echoing, shown live with a prefix per line (hclog JSON lines as Grafana shows them).
 #[derive(Clone, Default)]
 pub struct Output {
     kept: Arc<Mutex<Vec<u8>>>,
@@ -43,6 +44,7 @@ impl Output {
     fn drain(&self, mut from: impl AsyncRead + Unpin + Send + 'static) {
         let sink = self.kept.clone();
         let echo = self.echo;
+        let colors = console::colors_enabled_stderr();
         tokio::spawn(async move {
             let mut chunk = [0u8; 4096];
             let mut line = Vec::new();
@@ -53,7 +55,9 @@ impl Output {
                 let Some(prefix) = echo else { continue };
                 for &byte in &chunk[..n] {
                     if byte == b'\n' {
-                        eprintln!("{prefix}{}", String::from_utf8_lossy(&line).trim_end());
+                        let text = String::from_utf8_lossy(&line);
+                        let shown = log::readable(text.trim_end(), colors);
+                        eprintln!("{prefix}{shown}");
                         line.clear();
                     } else {
                         line.push(byte);

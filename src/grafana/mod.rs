@@ -5,4 +5,5 @@
 pub mod client;
 mod handshake;
 pub mod launch;
+mod log;
 pub mod settings;

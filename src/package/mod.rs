@@ -1,6 +1,7 @@
 //! `create-grafana-plugin package`: zip `dist/` the way Grafana's signing and catalog expect it,
-//! one archive for every platform and one per platform, each with SHA-1 and SHA-256 checksum
-//! files, then run the plugin validator's offline checks on the result.
+//! one archive for every platform and one per platform (only the first when `dist/` is signed),
+//! each with SHA-1 and SHA-256 checksum files, then run the plugin validator's offline checks on
+//! the result.
 
 mod archive;
 
@@ -26,6 +27,28 @@ struct Contents {
     /// Platforms whose executable is present, in table order.
     platforms: Vec<&'static BuildTarget>,
     executable: Option<String>,
+}
+
+/// What `npx @grafana/sign-plugin` writes into `dist/`: a signed list of every file in it.
+const SIGNATURE: &str = "MANIFEST.txt";
+
+impl Contents {
+    fn signed(&self) -> bool {
+        self.files.iter().any(|f| f == SIGNATURE)
+    }
+
+    fn stem(&self) -> String {
+        format!("{}-{}", self.id, self.version)
+    }
+
+    fn platform_archive(&self, platform: &BuildTarget) -> String {
+        format!(
+            "{}.{}_{}.zip",
+            self.stem(),
+            platform.os.as_str(),
+            platform.arch
+        )
+    }
 }
 
 pub fn run(args: &PackageArgs) -> Result<()> {
@@ -62,6 +85,9 @@ pub fn run(args: &PackageArgs) -> Result<()> {
     for archive in &archives {
         written.push(archive.write(&dist, &contents.id, &out)?);
     }
+    if contents.signed() && !contents.platforms.is_empty() {
+        explain_signed(&contents, &out)?;
+    }
     report_checks(&written[0].0)?;
     ui::print_result(|out| {
         for (path, digest) in &written {
@@ -69,6 +95,38 @@ pub fn run(args: &PackageArgs) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// Says why a signed dist/ gives no per-platform archives, and removes those an earlier run left
+/// for this version, which are not signed and would be shipped by mistake beside the signed one.
+fn explain_signed(contents: &Contents, out: &Path) -> Result<()> {
+    eprintln!(
+        "{} dist/{SIGNATURE} signs every file in dist/, every platform's executable included, so \
+         only {}.zip was written: an archive with one platform's executable would fail Grafana's \
+         signature check (files listed in {SIGNATURE} missing)\n  help: for per-platform archives, \
+         build and sign a dist/ holding only that platform's executable, then package it",
+        console::style("note:").bold().for_stderr(),
+        contents.stem()
+    );
+    for platform in &contents.platforms {
+        let name = contents.platform_archive(platform);
+        for file in [
+            name.clone(),
+            format!("{name}.sha1"),
+            format!("{name}.sha256"),
+        ] {
+            let path = out.join(file);
+            if path.is_file() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
+                eprintln!(
+                    "removed {}, left by an earlier unsigned package",
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs the plugin validator's offline checks on the archive for every platform and says what
@@ -162,21 +220,21 @@ fn refuse_debug(debug: &[(PathBuf, &'static BuildTarget, DebugInfo)]) -> anyhow:
 }
 
 /// The archives to write: everything, then one per platform without the other platforms'
-/// executables.
+/// executables, unless dist/ is signed: its signature lists every platform's executable, and
+/// Grafana rejects an archive lacking a file the signature lists.
 fn plan(contents: &Contents) -> Vec<Archive> {
-    let stem = format!("{}-{}", contents.id, contents.version);
     let mut archives = vec![Archive {
-        name: format!("{stem}.zip"),
+        name: format!("{}.zip", contents.stem()),
         files: contents.files.clone(),
     }];
-    let Some(executable) = &contents.executable else {
+    let Some(executable) = contents.executable.as_ref().filter(|_| !contents.signed()) else {
         return archives;
     };
     let is_backend = is_backend_file(executable);
     for platform in &contents.platforms {
         let own = platform.file_name(executable);
         archives.push(Archive {
-            name: format!("{stem}.{}_{}.zip", platform.os.as_str(), platform.arch),
+            name: contents.platform_archive(platform),
             files: contents
                 .files
                 .iter()
@@ -323,6 +381,17 @@ mod tests {
             archives[2].files,
             ["gpx_wx_windows_amd64.exe", "module.js", "plugin.json"]
         );
+    }
+
+    #[test]
+    fn a_signed_dist_gets_only_the_archive_with_every_platform() {
+        let mut c = contents(&[0, 5]);
+        c.files.push(SIGNATURE.to_owned());
+        c.files.sort();
+        let archives = plan(&c);
+        let names: Vec<&str> = archives.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["acme-wx-datasource-1.0.0.zip"]);
+        assert!(archives[0].files.iter().any(|f| f == SIGNATURE));
     }
 
     #[test]

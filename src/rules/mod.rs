@@ -11,6 +11,7 @@ mod files;
 mod frontend;
 mod images;
 mod layout;
+mod manifest;
 mod metadata;
 mod nested;
 mod package;
@@ -87,6 +88,10 @@ const PASSES: &[Pass] = &[
     Pass {
         name: "archivename",
         check: layout::archive_name,
+    },
+    Pass {
+        name: "manifest",
+        check: manifest::manifest,
     },
     Pass {
         name: "metadata",

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::bad_input;
 
@@ -18,6 +19,8 @@ pub struct File {
     pub mode: Option<u32>,
     /// The bytes, for the files rules read (see [`is_read`]); executables are never loaded.
     pub bytes: Option<Vec<u8>>,
+    /// SHA-256 in lower-case hex, as a signature's MANIFEST.txt lists it.
+    pub sha256: String,
 }
 
 #[derive(Debug)]
@@ -65,7 +68,7 @@ fn is_read(path: &str) -> bool {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     matches!(
         name,
-        "plugin.json" | "module.js" | "README.md" | "CHANGELOG.md" | "LICENSE"
+        "plugin.json" | "module.js" | "README.md" | "CHANGELOG.md" | "LICENSE" | "MANIFEST.txt"
     ) || matches!(
         ext.as_deref(),
         Some("svg" | "png" | "jpg" | "jpeg" | "gif" | "webp")
@@ -83,7 +86,7 @@ impl Package {
                 path.display()
             )
         })?;
-        let mut entries = Vec::new();
+        let (mut entries, mut digests) = (Vec::new(), Vec::new());
         for index in 0..zip.len() {
             let mut entry = zip.by_index(index).map_err(|error| {
                 bad_input!(
@@ -95,18 +98,32 @@ impl Package {
             let name = entry.name().to_owned();
             let mode = entry.unix_mode().map(|m| m & 0o7777);
             let mut bytes = Vec::new();
-            if entry.is_file() && is_read(&name) {
-                entry.read_to_end(&mut bytes).map_err(|error| {
-                    bad_input!(
-                        "{} cannot be unpacked ({name}: {error})\n  help: package the plugin again",
-                        path.display()
-                    )
-                })?;
-            }
+            let unpacked = if !entry.is_file() {
+                Ok(())
+            } else if is_read(&name) {
+                entry.read_to_end(&mut bytes).map(drop)
+            } else {
+                sha256_of(&mut entry).map(|digest| digests.push((name.clone(), digest)))
+            };
+            unpacked.map_err(|error| {
+                bad_input!(
+                    "{} cannot be unpacked ({name}: {error})\n  help: package the plugin again",
+                    path.display()
+                )
+            })?;
             entries.push((name, bytes, mode));
         }
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        Ok(Self::from_entries(name, entries))
+        let mut package = Self::from_entries(name, entries);
+        // Files no rule reads were hashed as they streamed past, not kept.
+        let prefix = package.base.as_ref().map(|base| format!("{base}/"));
+        for (name, digest) in digests {
+            let relative = prefix.as_deref().and_then(|p| name.strip_prefix(p));
+            if let Some(file) = relative.and_then(|r| package.files.get_mut(r)) {
+                file.sha256 = digest;
+            }
+        }
+        Ok(package)
     }
 
     /// Builds the view from zip-style entries: `/`-separated names, folders ending with `/`.
@@ -152,8 +169,16 @@ impl Package {
                 if relative.is_empty() || relative.ends_with('/') {
                     continue;
                 }
+                let sha256 = hex(&Sha256::digest(&bytes));
                 let bytes = is_read(relative).then_some(bytes);
-                files.insert(relative.to_owned(), File { mode, bytes });
+                files.insert(
+                    relative.to_owned(),
+                    File {
+                        mode,
+                        bytes,
+                        sha256,
+                    },
+                );
             }
         }
         Self::assemble(archive_name, top, base, files)
@@ -197,13 +222,14 @@ impl Package {
             }
             let relative = entry.path().strip_prefix(&base).expect("walked below base");
             let relative = relative.to_string_lossy().replace('\\', "/");
-            let bytes = if is_read(&relative) {
-                Some(
-                    std::fs::read(entry.path())
-                        .with_context(|| format!("reading {}", entry.path().display()))?,
-                )
+            let reading = || format!("reading {}", entry.path().display());
+            let (bytes, sha256) = if is_read(&relative) {
+                let bytes = std::fs::read(entry.path()).with_context(reading)?;
+                let sha256 = hex(&Sha256::digest(&bytes));
+                (Some(bytes), sha256)
             } else {
-                None
+                let mut file = std::fs::File::open(entry.path()).with_context(reading)?;
+                (None, sha256_of(&mut file).with_context(reading)?)
             };
             let metadata = entry
                 .metadata()
@@ -213,6 +239,7 @@ impl Package {
                 File {
                     mode: mode_of(&metadata),
                     bytes,
+                    sha256,
                 },
             );
         }
@@ -282,6 +309,17 @@ fn plugin_folder(dir: &Path) -> Result<PathBuf> {
             dir.display()
         )),
     }
+}
+
+/// SHA-256 of everything `reader` yields, streamed: executables are tens of MiB.
+fn sha256_of(reader: &mut impl Read) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(reader, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(unix)]

@@ -1,7 +1,8 @@
 //! `dev --local` end to end on a generated data source: a save gets a new process answering with
 //! the new code, a broken save keeps the old one answering, and Ctrl-C leaves nothing running.
 //! Only a change of content builds: not reading files, not rewriting the same bytes, not cargo's
-//! own reads during a build. Also: the docker-compose files of every kind are valid Compose.
+//! own reads during a build. The backend's hclog JSON lines read as Grafana's log shows them.
+//! Also: the docker-compose files of every kind are valid Compose.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -254,6 +255,15 @@ fn dev_local_restarts_on_save_keeps_the_old_backend_on_errors_and_cleans_up() {
     // The first build may compile grafana-plugin-sdk from scratch.
     let first = lines.until(" s in all)", Duration::from_secs(900));
     let (first_pid, _) = answering(&first);
+    // The backend logs CheckHealth at debug in hclog JSON; dev shows it as Grafana's log would.
+    let logged = "[backend] DEBUG plugin request pluginId=acme-devloop-datasource \
+                  endpoint=checkHealth orgId=";
+    let request = first
+        .iter()
+        .find(|line| line.starts_with(logged))
+        .cloned()
+        .unwrap_or_else(|| lines.wait_for(logged, Duration::from_secs(10)));
+    assert!(!request.contains("@timestamp"), "{request}");
 
     // The same bytes again, in place and by rename, are no change.
     let plugin = root.join("pkg/plugin.rs");

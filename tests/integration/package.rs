@@ -61,13 +61,29 @@ fn prefixed(tree: BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<String, V
         .collect()
 }
 
+/// `package` in `root`, which must succeed.
+fn package(scratch: &Scratch, root: &Path) -> std::process::Output {
+    let output = scratch.run_in(root, "package").output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    output
+}
+
+/// The names in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
     let scratch = Scratch::new();
     let root = scratch.generate_as("datasource", true, "wx", "acme");
     release_dist(&root);
-    let output = scratch.run_in(&root, "package").output().unwrap();
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = package(&scratch, &root);
     let artifacts = root.join("artifacts");
     let id = "acme-wx-datasource";
     let all = unzip(&artifacts.join(format!("{id}-1.0.0.zip")));
@@ -84,11 +100,7 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
 
     // Each archive has checksum files in sha1sum's and sha256sum's format, and stdout lists the
     // SHA-256 of each.
-    let mut names: Vec<String> = fs::read_dir(&artifacts)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = file_names(&artifacts);
     assert_eq!(
         names,
         [
@@ -146,12 +158,95 @@ fn archives_unzip_to_dist_and_per_platform_ones_hold_one_executable() {
 
     // Packaging the same dist/ again gives the same bytes.
     let first = fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap();
-    let again = scratch.run_in(&root, "package").output().unwrap();
-    assert!(again.status.success(), "{}", stderr_of(&again));
+    package(&scratch, &root);
     assert_eq!(
         fs::read(artifacts.join("acme-wx-datasource-1.0.0.zip")).unwrap(),
         first
     );
+}
+
+/// A signature lists every file of dist/, so an archive cut down to one platform would fail
+/// Grafana's check: a signed dist/ gives the archive with every platform only, says why, and
+/// removes the unsigned per-platform archives an earlier run left for this version.
+#[test]
+fn a_signed_dist_is_packaged_whole_only() {
+    let scratch = Scratch::new();
+    let root = scratch.generate_as("datasource", true, "wx", "acme");
+    release_dist(&root);
+    package(&scratch, &root);
+    sign(&root.join("dist"));
+
+    let stderr = stderr_of(&package(&scratch, &root));
+    let artifacts = root.join("artifacts");
+    assert_eq!(
+        file_names(&artifacts),
+        [
+            "acme-wx-datasource-1.0.0.zip",
+            "acme-wx-datasource-1.0.0.zip.sha1",
+            "acme-wx-datasource-1.0.0.zip.sha256",
+        ]
+    );
+    let all = unzip(&artifacts.join("acme-wx-datasource-1.0.0.zip"));
+    assert_eq!(
+        all,
+        prefixed(
+            crate::support::tree(&root.join("dist")),
+            "acme-wx-datasource"
+        )
+    );
+    assert!(
+        stderr.contains(
+            "dist/MANIFEST.txt signs every file in dist/, every platform's executable included, \
+             so only acme-wx-datasource-1.0.0.zip was written"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: for per-platform archives, build and sign a dist/ holding only"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("acme-wx-datasource-1.0.0.linux_arm64.zip, left by an earlier unsigned"),
+        "{stderr}"
+    );
+    // The archive holds what was signed; the validator's manifest pass finds nothing in it.
+    assert!(!stderr.contains("manifest/"), "{stderr}");
+
+    // A dist/ lacking a signed platform's executable is what Grafana rejects; validate says so.
+    fs::remove_file(root.join("dist/gpx_wx_linux_arm64")).unwrap();
+    let validate = scratch.run_in(&root, "validate dist").output().unwrap();
+    assert_eq!(validate.status.code(), Some(1), "{}", stderr_of(&validate));
+    assert!(
+        stdout_of(&validate).contains(
+            "manifest/undeclared-files: gpx_wx_linux_arm64 is listed in MANIFEST.txt but missing"
+        ),
+        "{}",
+        stdout_of(&validate)
+    );
+}
+
+/// A MANIFEST.txt as `npx @grafana/sign-plugin` writes it: every file of `dist` with its SHA-256,
+/// in a PGP clear-signed JSON document (the signature itself is a stand-in).
+fn sign(dist: &Path) {
+    let files: Vec<String> = crate::support::tree(dist)
+        .into_iter()
+        .filter(|(_, bytes)| bytes != b"<dir>")
+        .map(|(path, bytes)| {
+            let digest: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("\"{path}\": \"{digest}\"")
+        })
+        .collect();
+    let manifest = format!(
+        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n{{\"manifestVersion\": \"2.0.0\", \
+         \"signatureType\": \"private\", \"rootUrls\": [\"https://grafana.example.com/\"], \
+         \"files\": {{{}}}}}\n-----BEGIN PGP SIGNATURE-----\n\nwqEEARMKAAYFAmN\n\
+         -----END PGP SIGNATURE-----\n",
+        files.join(", ")
+    );
+    fs::write(dist.join("MANIFEST.txt"), manifest).unwrap();
 }
 
 #[test]
