@@ -86,7 +86,7 @@ pub fn run(args: &PackageArgs) -> Result<()> {
         written.push(archive.write(&dist, &contents.id, &out)?);
     }
     if contents.signed() && !contents.platforms.is_empty() {
-        explain_signed(&contents, &out)?;
+        explain_signed(&contents, &out);
     }
     report_checks(&written[0].0)?;
     ui::print_result(|out| {
@@ -97,9 +97,10 @@ pub fn run(args: &PackageArgs) -> Result<()> {
     })
 }
 
-/// Says why a signed dist/ gives no per-platform archives, and removes those an earlier run left
-/// for this version, which are not signed and would be shipped by mistake beside the signed one.
-fn explain_signed(contents: &Contents, out: &Path) -> Result<()> {
+/// Says why a signed dist/ gives no per-platform archives, and points at those an earlier run
+/// left for this version: they are not signed and could be shipped by mistake beside the signed
+/// one, but they are the user's files to delete.
+fn explain_signed(contents: &Contents, out: &Path) {
     eprintln!(
         "{} dist/{SIGNATURE} signs every file in dist/, every platform's executable included, so \
          only {}.zip was written: an archive with one platform's executable would fail Grafana's \
@@ -108,25 +109,21 @@ fn explain_signed(contents: &Contents, out: &Path) -> Result<()> {
         console::style("note:").bold().for_stderr(),
         contents.stem()
     );
-    for platform in &contents.platforms {
-        let name = contents.platform_archive(platform);
-        for file in [
-            name.clone(),
-            format!("{name}.sha1"),
-            format!("{name}.sha256"),
-        ] {
-            let path = out.join(file);
-            if path.is_file() {
-                std::fs::remove_file(&path)
-                    .with_context(|| format!("removing {}", path.display()))?;
-                eprintln!(
-                    "removed {}, left by an earlier unsigned package",
-                    path.display()
-                );
-            }
-        }
+    let stale: Vec<String> = contents
+        .platforms
+        .iter()
+        .map(|platform| contents.platform_archive(platform))
+        .filter(|name| out.join(name).is_file())
+        .collect();
+    if !stale.is_empty() {
+        eprintln!(
+            "{} {} holds per-platform archives of this version from an earlier unsigned run: {}\n  \
+             help: they are not signed; delete them (and their .sha1/.sha256) before publishing",
+            console::style("warning:").yellow().bold().for_stderr(),
+            out.display(),
+            stale.join(", ")
+        );
     }
-    Ok(())
 }
 
 /// Runs the plugin validator's offline checks on the archive for every platform and says what
