@@ -271,3 +271,13 @@ fn a_record_of_another_id_is_not_taken_for_this_plugin() {
     let cargo = String::from_utf8(after["Cargo.toml"].clone()).unwrap();
     assert!(cargo.contains("name = \"gpx_rain\""), "{cargo}");
 }
+
+/// Ctrl-C between two files: exit 130 and every file as it was, on a data source `new` made.
+#[test]
+fn ctrl_c_halfway_leaves_every_file_as_it_was() {
+    let scratch = Scratch::new();
+    let root = scratch.generate("datasource", false);
+    let before = tree(&root);
+    assert_eq!(scratch.interrupt_halfway(&root, "add backend"), Some(130));
+    assert_eq!(tree(&root), before);
+}
