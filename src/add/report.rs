@@ -9,17 +9,12 @@ use serde::Serialize;
 
 use super::changes::{Changes, Manual};
 use super::inspect::Plugin;
-use crate::plugin::PluginKind;
+use crate::plugin::Summary;
 
 #[derive(Serialize)]
 pub struct Report {
-    id: String,
-    directory: String,
-    kind: PluginKind,
-    #[serde(rename = "type")]
-    plugin_type: &'static str,
-    backend: bool,
-    executable: String,
+    #[serde(flatten)]
+    plugin: Summary,
     /// Whether `.config/.cgprc.json` showed the plugin was made by this tool.
     made_by_this_tool: bool,
     dry_run: bool,
@@ -31,17 +26,11 @@ pub struct Report {
 
 impl Report {
     pub fn new(plugin: &Plugin, changes: Changes, dry_run: bool) -> Self {
-        let id = &plugin.answers.id;
         let paths = |files: &[crate::scaffold::PlannedFile]| {
             files.iter().map(|f| f.path.clone()).collect::<Vec<_>>()
         };
         Report {
-            id: id.to_string(),
-            directory: plugin.root.display().to_string(),
-            kind: id.kind,
-            plugin_type: id.kind.plugin_type(),
-            backend: true,
-            executable: id.executable(),
+            plugin: Summary::new(&plugin.answers.id, &plugin.root, true),
             made_by_this_tool: plugin.made_here,
             dry_run,
             files: paths(&changes.added),
@@ -80,16 +69,16 @@ impl Report {
             out,
             "\n{} a Rust backend to {} ({} plugin)",
             style(verb).green().bold(),
-            style(&self.id).bold(),
-            self.kind
+            style(&self.plugin.id).bold(),
+            self.plugin.kind
         )?;
         writeln!(
             out,
             "  {} files added, {} changed in {}; executable {}",
             self.files.len(),
             self.changed.len(),
-            self.directory,
-            self.executable
+            self.plugin.directory,
+            self.plugin.executable.as_deref().unwrap_or_default()
         )?;
         if !self.manual.is_empty() {
             writeln!(
