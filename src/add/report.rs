@@ -3,13 +3,14 @@
 
 use std::io::{self, Write};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use console::style;
 use serde::Serialize;
 
 use super::changes::{Changes, Manual};
 use super::inspect::Plugin;
 use crate::plugin::Summary;
+use crate::ui;
 
 #[derive(Serialize)]
 pub struct Report {
@@ -45,19 +46,14 @@ impl Report {
     }
 
     pub fn print_json(&self) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).context("serialising the report")?;
-        println!("{text}");
-        Ok(())
+        ui::print_json(self)
     }
 
     pub fn print_text(&self) -> Result<()> {
-        let mut out = io::BufWriter::new(io::stdout().lock());
-        self.write_text(&mut out)
-            .and_then(|()| out.flush())
-            .context("writing the report to stdout")
+        ui::print_result(|out| self.write_text(out))
     }
 
-    fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
+    fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
         for file in &self.files {
             writeln!(out, "  {} {file}", style("+").green())?;
         }
