@@ -101,6 +101,29 @@ impl Scratch {
         tree(self.path())
     }
 
+    /// [`Scratch::run_in`] with stdout closed before the command writes to it, as a reader that
+    /// has read enough (`| head -c 10`) leaves it: the command ends as it would have, exit 0,
+    /// without a panic or a word about the broken pipe.
+    pub fn succeeds_with_stdout_closed(&self, dir: &Path, line: &str) {
+        let mut child = self
+            .std_cmd()
+            .args(words(line))
+            .current_dir(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|error| panic!("starting `{line}`: {error}"));
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("waiting for the command");
+        let said = stderr_of(&output);
+        assert!(
+            !said.contains("panicked") && !said.contains("Broken pipe"),
+            "{line}: {said}"
+        );
+        assert_eq!(output.status.code(), Some(0), "{line}: {said}");
+    }
+
     /// [`Scratch::run_in`] started with a pause before each file it changes, and sent SIGINT (see
     /// [`interrupt`]) once its first change shows in `dir`'s [`work_tree`]: Ctrl-C halfway through
     /// its writes. Returns the exit code.
