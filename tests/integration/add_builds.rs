@@ -8,7 +8,7 @@ use std::process::Command;
 use predicates::str::contains;
 
 use crate::support::{
-    actionlint, json_of, require_tool, shared_cargo_target, shellcheck_run_blocks, stderr_of,
+    actionlint, json_of, require_tool, shared_cargo_target, shellcheck_run_blocks, succeeded,
     Expect, Scratch,
 };
 
@@ -50,17 +50,12 @@ fn install_create_plugin(scratch: &Scratch) -> PathBuf {
         "scripts/test (it puts Node.js >= 22 into target/tools/node)",
     );
     let prefix = scratch.path().join("create-plugin");
-    let output = Command::new(npm)
-        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
-        .arg("--prefix")
-        .arg(&prefix)
-        .arg(CREATE_PLUGIN)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "npm install: {}",
-        stderr_of(&output)
+    succeeded(
+        Command::new(npm)
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+            .arg("--prefix")
+            .arg(&prefix)
+            .arg(CREATE_PLUGIN),
     );
     prefix.join("node_modules/.bin/create-plugin")
 }
@@ -69,21 +64,16 @@ fn install_create_plugin(scratch: &Scratch) -> PathBuf {
 fn a_data_source_made_by_create_plugin_builds_and_passes_check_after_add_backend() {
     let scratch = Scratch::new();
     let create_plugin = install_create_plugin(&scratch);
-    let output = Command::new(&create_plugin)
-        .current_dir(scratch.path())
-        .args([
-            "--plugin-type=datasource",
-            "--plugin-name=cpadded",
-            "--org-name=acme",
-            "--no-backend",
-        ])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "create-plugin: {}",
-        stderr_of(&output)
+    succeeded(
+        Command::new(&create_plugin)
+            .current_dir(scratch.path())
+            .args([
+                "--plugin-type=datasource",
+                "--plugin-name=cpadded",
+                "--org-name=acme",
+                "--no-backend",
+            ])
+            .stdin(std::process::Stdio::null()),
     );
     let root = scratch.path().join("acme-cpadded-datasource");
     let before = std::fs::read_to_string(root.join("src/plugin.json")).unwrap();

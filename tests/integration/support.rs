@@ -215,21 +215,33 @@ pub fn work_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 /// machine); returns stdout.
 pub fn git(root: &Path, line: &str) -> String {
     require_tool("git", "apt-get install git");
-    let output = Command::new("git")
-        .args(words(line))
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .output()
-        .expect("run git");
-    assert!(
-        output.status.success(),
-        "git {line}: {}",
-        stderr_of(&output)
+    let output = succeeded(
+        Command::new("git")
+            .args(words(line))
+            .current_dir(root)
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com"),
     );
     stdout_of(&output)
+}
+
+/// Runs one of the tools a test uses besides the binary (git, cargo, npm) and returns its output;
+/// unless it exits 0, panics with the command (directory and environment included), its exit
+/// status, stdout and stderr, as [`Expect::succeeds`] does for the binary.
+pub fn succeeded(command: &mut Command) -> std::process::Output {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("running {command:?}: {error}"));
+    assert!(
+        output.status.success(),
+        "{command:?}: {}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        stdout_of(&output),
+        stderr_of(&output)
+    );
+    output
 }
 
 /// Commits everything in `root`, after `git init` when `init`.
