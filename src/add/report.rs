@@ -3,23 +3,19 @@
 
 use std::io::{self, Write};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use console::style;
 use serde::Serialize;
 
 use super::changes::{Changes, Manual};
 use super::inspect::Plugin;
-use crate::plugin::PluginKind;
+use crate::plugin::Summary;
+use crate::ui;
 
 #[derive(Serialize)]
 pub struct Report {
-    id: String,
-    directory: String,
-    kind: PluginKind,
-    #[serde(rename = "type")]
-    plugin_type: &'static str,
-    backend: bool,
-    executable: String,
+    #[serde(flatten)]
+    plugin: Summary,
     /// Whether `.config/.cgprc.json` showed the plugin was made by this tool.
     made_by_this_tool: bool,
     dry_run: bool,
@@ -31,17 +27,11 @@ pub struct Report {
 
 impl Report {
     pub fn new(plugin: &Plugin, changes: Changes, dry_run: bool) -> Self {
-        let id = &plugin.answers.id;
         let paths = |files: &[crate::scaffold::PlannedFile]| {
             files.iter().map(|f| f.path.clone()).collect::<Vec<_>>()
         };
         Report {
-            id: id.to_string(),
-            directory: plugin.root.display().to_string(),
-            kind: id.kind,
-            plugin_type: id.kind.plugin_type(),
-            backend: true,
-            executable: id.executable(),
+            plugin: Summary::new(&plugin.answers.id, &plugin.root, true),
             made_by_this_tool: plugin.made_here,
             dry_run,
             files: paths(&changes.added),
@@ -56,19 +46,14 @@ impl Report {
     }
 
     pub fn print_json(&self) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).context("serialising the report")?;
-        println!("{text}");
-        Ok(())
+        ui::print_json(self)
     }
 
     pub fn print_text(&self) -> Result<()> {
-        let mut out = io::BufWriter::new(io::stdout().lock());
-        self.write_text(&mut out)
-            .and_then(|()| out.flush())
-            .context("writing the report to stdout")
+        ui::print_result(|out| self.write_text(out))
     }
 
-    fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
+    fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
         for file in &self.files {
             writeln!(out, "  {} {file}", style("+").green())?;
         }
@@ -80,16 +65,16 @@ impl Report {
             out,
             "\n{} a Rust backend to {} ({} plugin)",
             style(verb).green().bold(),
-            style(&self.id).bold(),
-            self.kind
+            style(&self.plugin.id).bold(),
+            self.plugin.kind
         )?;
         writeln!(
             out,
             "  {} files added, {} changed in {}; executable {}",
             self.files.len(),
             self.changed.len(),
-            self.directory,
-            self.executable
+            self.plugin.directory,
+            self.plugin.executable.as_deref().unwrap_or_default()
         )?;
         if !self.manual.is_empty() {
             writeln!(

@@ -7,21 +7,15 @@ use console::style;
 use serde::Serialize;
 
 use super::git::Init;
-use crate::plugin::PluginKind;
+use crate::plugin::Summary;
 use crate::scaffold::write::Outcome;
 use crate::scaffold::Answers;
 use crate::ui::{self, shell_quote};
 
 #[derive(Serialize)]
 pub struct Report {
-    id: String,
-    directory: String,
-    kind: PluginKind,
-    #[serde(rename = "type")]
-    plugin_type: &'static str,
-    backend: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    executable: Option<String>,
+    #[serde(flatten)]
+    plugin: Summary,
     dry_run: bool,
     git_initialized: bool,
     files: Vec<String>,
@@ -44,14 +38,8 @@ impl Report {
         verbose: bool,
         git: Init,
     ) -> Self {
-        let id = &answers.id;
         Report {
-            id: id.to_string(),
-            directory: answers.dir.display().to_string(),
-            kind: id.kind,
-            plugin_type: id.kind.plugin_type(),
-            backend: answers.backend,
-            executable: answers.backend.then(|| id.executable()),
+            plugin: Summary::new(&answers.id, &answers.dir, answers.backend),
             dry_run,
             git_initialized: git == Init::Done,
             files: outcome.written.clone(),
@@ -109,7 +97,7 @@ impl Report {
         } else {
             "Created"
         };
-        let backend = if self.backend {
+        let backend = if self.plugin.backend {
             " with a Rust backend"
         } else {
             ""
@@ -129,14 +117,14 @@ impl Report {
             out,
             "{} {} ({} plugin{backend})",
             style(verb).green().bold(),
-            style(&self.id).bold(),
-            self.kind,
+            style(&self.plugin.id).bold(),
+            self.plugin.kind,
         )?;
         writeln!(
             out,
             "  {} files in {}{skipped}{listed}",
             self.files.len(),
-            self.directory,
+            self.plugin.directory,
         )
     }
 
@@ -145,7 +133,7 @@ impl Report {
         let notes: Vec<String> = self
             .skipped
             .iter()
-            .filter_map(|file| kept_note(file, self.backend).map(|note| (file, note)))
+            .filter_map(|file| kept_note(file, self.plugin.backend).map(|note| (file, note)))
             .map(|(file, note)| format!("Kept your {file}: {note}."))
             .collect();
         if !notes.is_empty() {

@@ -6,31 +6,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
+use predicates::prelude::*;
+use predicates::str::contains;
 use serde_json::Value;
 
-use crate::support::{stdout_of, tree, Scratch};
-
-fn add_backend(scratch: &Scratch, dir: &Path, flags: &[&str]) -> std::process::Output {
-    let output = scratch
-        .cmd()
-        .args(["add", "backend"])
-        .arg(dir)
-        .args(flags)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "add backend {}: {}",
-        dir.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn report(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout_of(output)))
-}
+use crate::support::{json_of, tree, Expect, Scratch};
 
 fn strings(value: &Value) -> Vec<&str> {
     value
@@ -46,7 +26,11 @@ fn a_frontend_plugin_made_by_new_becomes_what_new_backend_writes() {
     for kind in ["datasource", "app", "scenesapp"] {
         let scratch = Scratch::new();
         let frontend = scratch.generate(kind, false);
-        let output = add_backend(&scratch, &frontend, &[]);
+        scratch.run_in(&frontend, "add backend").succeeds().stdout(
+            contains("Added a Rust backend to acme-weather-")
+                .and(contains("+ Cargo.toml"))
+                .and(contains("Left for you to change").not()),
+        );
         let reference = Scratch::new();
         let backend = reference.generate(kind, true);
         assert_eq!(
@@ -60,12 +44,6 @@ fn a_frontend_plugin_made_by_new_becomes_what_new_backend_writes() {
                 "{kind}: {path} differs from new --backend's"
             );
         }
-        let text = stdout_of(&output);
-        assert!(
-            text.contains("Added a Rust backend to acme-weather-") && text.contains("+ Cargo.toml"),
-            "{text}"
-        );
-        assert!(!text.contains("Left for you to change"), "{text}");
     }
 }
 
@@ -76,7 +54,8 @@ fn files_the_user_changed_are_kept_and_listed() {
     let mine = "// my own data source\n";
     fs::write(root.join("src/datasource.ts"), mine).unwrap();
     fs::write(root.join("README.md"), "# Mine\n").unwrap();
-    let report = report(&add_backend(&scratch, &root, &["--json"]));
+    let added = scratch.run_in(&root, "add backend --json").succeeds();
+    let report = json_of(added.get_output());
     assert_eq!(
         fs::read_to_string(root.join("src/datasource.ts")).unwrap(),
         mine
@@ -109,15 +88,20 @@ fn dry_run_reports_what_the_run_does_and_writes_nothing() {
     let scratch = Scratch::new();
     let root = scratch.generate("app", false);
     let before = tree(&root);
-    let dry = report(&add_backend(&scratch, &root, &["--dry-run", "--json"]));
+    let dry = scratch
+        .run_in(&root, "add backend --dry-run --json")
+        .succeeds();
+    let dry = json_of(dry.get_output());
     assert_eq!(tree(&root), before);
     assert_eq!(dry["dry_run"], true);
-    let text = stdout_of(&add_backend(&scratch, &root, &["--dry-run"]));
-    assert!(text.contains("Would add a Rust backend"), "{text}");
-    assert!(!text.contains("Next steps"), "{text}");
+    scratch
+        .run_in(&root, "add backend --dry-run")
+        .succeeds()
+        .stdout(contains("Would add a Rust backend").and(contains("Next steps").not()));
     assert_eq!(tree(&root), before);
 
-    let real = report(&add_backend(&scratch, &root, &["--json"]));
+    let real = scratch.run_in(&root, "add backend --json").succeeds();
+    let real = json_of(real.get_output());
     for key in [
         "id",
         "kind",
@@ -170,7 +154,9 @@ fn a_plugin_made_elsewhere_gains_the_backend_files_and_keeps_its_own() {
     let root = scratch.path().join("weather");
     hand_made(&root);
     let before = tree(&root);
-    let report = report(&add_backend(&scratch, &root, &["--json"]));
+    // From the folder above, naming the plugin's: the directory argument.
+    let added = scratch.run("add backend weather --json").succeeds();
+    let report = json_of(added.get_output());
     let after = tree(&root);
 
     let plugin_json = String::from_utf8(after["src/plugin.json"].clone()).unwrap();
@@ -269,7 +255,8 @@ fn a_record_of_another_id_is_not_taken_for_this_plugin() {
     )
     .unwrap();
     let before = tree(&root);
-    let report = report(&add_backend(&scratch, &root, &["--json"]));
+    let added = scratch.run_in(&root, "add backend --json").succeeds();
+    let report = json_of(added.get_output());
     // Handled as a plugin made elsewhere: nothing of new's is replaced, the backend is named
     // after the id plugin.json has now.
     assert_eq!(report["made_by_this_tool"], false);
@@ -283,4 +270,27 @@ fn a_record_of_another_id_is_not_taken_for_this_plugin() {
     assert_eq!(after["src/datasource.ts"], before["src/datasource.ts"]);
     let cargo = String::from_utf8(after["Cargo.toml"].clone()).unwrap();
     assert!(cargo.contains("name = \"gpx_rain\""), "{cargo}");
+}
+
+/// Ctrl-C between two files: exit 130 and every file as it was, on a data source `new` made.
+#[test]
+fn ctrl_c_halfway_leaves_every_file_as_it_was() {
+    let scratch = Scratch::new();
+    let root = scratch.generate("datasource", false);
+    let before = tree(&root);
+    assert_eq!(scratch.interrupt_halfway(&root, "add backend"), Some(130));
+    assert_eq!(tree(&root), before);
+}
+
+/// `create-grafana-plugin add backend --json | head -c 10`: a reader that stops early closes the
+/// pipe. The backend is added all the same, and the exit status is the command's own.
+#[test]
+fn a_reader_that_closes_stdout_early_gets_no_error() {
+    for line in ["add backend --json", "add backend"] {
+        let scratch = Scratch::new();
+        let root = scratch.generate("datasource", false);
+        // Closed before the report is written, so its first write to stdout fails.
+        scratch.succeeds_with_stdout_closed(&root, line);
+        assert!(root.join("Cargo.toml").is_file(), "{line}");
+    }
 }

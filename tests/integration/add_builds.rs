@@ -5,44 +5,30 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use predicates::str::contains;
+
 use crate::support::{
-    actionlint, require_tool, shared_cargo_target, shellcheck_run_blocks, stderr_of, stdout_of,
-    Scratch,
+    actionlint, json_of, require_tool, shared_cargo_target, shellcheck_run_blocks, succeeded,
+    Expect, Scratch,
 };
 
 const CREATE_PLUGIN: &str = "@grafana/create-plugin@7.1.7";
 
-fn run_ok(scratch: &Scratch, root: &Path, args: &[&str]) -> String {
-    let output = scratch
-        .cmd()
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", shared_cargo_target())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?} in {}\n--- stdout\n{}\n--- stderr\n{}",
-        root.display(),
-        stdout_of(&output),
-        stderr_of(&output)
-    );
-    stdout_of(&output)
-}
-
 /// The same steps a user takes after adding the backend.
 fn builds_and_checks(scratch: &Scratch, root: &Path, name: &str) {
-    run_ok(scratch, root, &["add", "backend"]);
-    let built = run_ok(scratch, root, &["build", "--target", "linux"]);
+    scratch.run_in(root, "add backend").succeeds();
     let exe = format!("dist/gpx_{name}_linux_amd64");
-    assert!(built.contains(&exe), "{built}");
+    scratch
+        .run_in(root, "build --target linux")
+        .env("CARGO_TARGET_DIR", shared_cargo_target())
+        .succeeds()
+        .stdout(contains(exe.as_str()));
     assert!(root.join(&exe).is_file());
-    let report = run_ok(
-        scratch,
-        root,
-        &["check", "--json", "--timeout", "60", "--resource", "ping"],
-    );
-    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let check = scratch
+        .run_in(root, "check --json --timeout 60 --resource ping")
+        .env("CARGO_TARGET_DIR", shared_cargo_target())
+        .succeeds();
+    let report = json_of(check.get_output());
     assert_eq!(report["passed"], true, "{report:#}");
 }
 
@@ -64,17 +50,12 @@ fn install_create_plugin(scratch: &Scratch) -> PathBuf {
         "scripts/test (it puts Node.js >= 22 into target/tools/node)",
     );
     let prefix = scratch.path().join("create-plugin");
-    let output = Command::new(npm)
-        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
-        .arg("--prefix")
-        .arg(&prefix)
-        .arg(CREATE_PLUGIN)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "npm install: {}",
-        stderr_of(&output)
+    succeeded(
+        Command::new(npm)
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+            .arg("--prefix")
+            .arg(&prefix)
+            .arg(CREATE_PLUGIN),
     );
     prefix.join("node_modules/.bin/create-plugin")
 }
@@ -83,21 +64,16 @@ fn install_create_plugin(scratch: &Scratch) -> PathBuf {
 fn a_data_source_made_by_create_plugin_builds_and_passes_check_after_add_backend() {
     let scratch = Scratch::new();
     let create_plugin = install_create_plugin(&scratch);
-    let output = Command::new(&create_plugin)
-        .current_dir(scratch.path())
-        .args([
-            "--plugin-type=datasource",
-            "--plugin-name=cpadded",
-            "--org-name=acme",
-            "--no-backend",
-        ])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "create-plugin: {}",
-        stderr_of(&output)
+    succeeded(
+        Command::new(&create_plugin)
+            .current_dir(scratch.path())
+            .args([
+                "--plugin-type=datasource",
+                "--plugin-name=cpadded",
+                "--org-name=acme",
+                "--no-backend",
+            ])
+            .stdin(std::process::Stdio::null()),
     );
     let root = scratch.path().join("acme-cpadded-datasource");
     let before = std::fs::read_to_string(root.join("src/plugin.json")).unwrap();

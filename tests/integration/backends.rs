@@ -3,22 +3,15 @@
 
 use std::process::Command;
 
-use crate::support::{require_tool, shared_cargo_target, stderr_of, stdout_of, Scratch, VARIANTS};
+use crate::support::{require_tool, shared_cargo_target, stdout_of, succeeded, Scratch, VARIANTS};
 
 fn cargo(root: &std::path::Path, args: &[&str]) -> String {
-    let output = Command::new("cargo")
-        .args(args)
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", shared_cargo_target())
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap_or_else(|e| panic!("running cargo {args:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "cargo {args:?} failed in {}\n--- stdout\n{}\n--- stderr\n{}",
-        root.display(),
-        stdout_of(&output),
-        stderr_of(&output)
+    let output = succeeded(
+        Command::new("cargo")
+            .args(args)
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", shared_cargo_target())
+            .env_remove("RUSTFLAGS"),
     );
     stdout_of(&output)
 }

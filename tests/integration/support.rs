@@ -100,6 +100,57 @@ impl Scratch {
     pub fn tree(&self) -> BTreeMap<String, Vec<u8>> {
         tree(self.path())
     }
+
+    /// [`Scratch::run_in`] with stdout closed before the command writes to it, as a reader that
+    /// has read enough (`| head -c 10`) leaves it: the command ends as it would have, exit 0,
+    /// without a panic or a word about the broken pipe.
+    pub fn succeeds_with_stdout_closed(&self, dir: &Path, line: &str) {
+        let mut child = self
+            .std_cmd()
+            .args(words(line))
+            .current_dir(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|error| panic!("starting `{line}`: {error}"));
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("waiting for the command");
+        let said = stderr_of(&output);
+        assert!(
+            !said.contains("panicked") && !said.contains("Broken pipe"),
+            "{line}: {said}"
+        );
+        assert_eq!(output.status.code(), Some(0), "{line}: {said}");
+    }
+
+    /// [`Scratch::run_in`] started with a pause before each file it changes, and sent SIGINT (see
+    /// [`interrupt`]) once its first change shows in `dir`'s [`work_tree`]: Ctrl-C halfway through
+    /// its writes. Returns the exit code.
+    pub fn interrupt_halfway(&self, dir: &Path, line: &str) -> Option<i32> {
+        let before = work_tree(dir);
+        let mut child = self
+            .std_cmd()
+            .args(words(line))
+            .current_dir(dir)
+            .env("CREATE_GRAFANA_PLUGIN_TEST_PAUSE_MS", "400")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("starting `{line}`: {error}"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while work_tree(dir) == before {
+            if let Some(status) = child.try_wait().expect("polling the child") {
+                panic!("`{line}` ended ({status}) without changing anything");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "`{line}` changed nothing in 60 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        interrupt(&mut child)
+    }
 }
 
 /// The words of a command line as a POSIX shell splits them: `check --resource 'ping me'` is
@@ -152,6 +203,57 @@ pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// [`tree`] without git's own files, which git commands the tool runs may touch (`git status`
+/// refreshes the index).
+pub fn work_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = tree(root);
+    files.retain(|path, _| path != ".git" && !path.starts_with(".git/"));
+    files
+}
+
+/// `git LINE` in `root` as a test's author (an identity of its own, so commits work on any
+/// machine); returns stdout.
+pub fn git(root: &Path, line: &str) -> String {
+    require_tool("git", "apt-get install git");
+    let output = succeeded(
+        Command::new("git")
+            .args(words(line))
+            .current_dir(root)
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com"),
+    );
+    stdout_of(&output)
+}
+
+/// Runs one of the tools a test uses besides the binary (git, cargo, npm) and returns its output;
+/// unless it exits 0, panics with the command (directory and environment included), its exit
+/// status, stdout and stderr, as [`Expect::succeeds`] does for the binary.
+pub fn succeeded(command: &mut Command) -> std::process::Output {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("running {command:?}: {error}"));
+    assert!(
+        output.status.success(),
+        "{command:?}: {}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        stdout_of(&output),
+        stderr_of(&output)
+    );
+    output
+}
+
+/// Commits everything in `root`, after `git init` when `init`.
+pub fn commit_all(root: &Path, message: &str, init: bool) {
+    if init {
+        git(root, "init --quiet");
+    }
+    git(root, "add -A");
+    let message = shlex::try_quote(message).expect("a commit message without NUL");
+    git(root, &format!("commit --quiet --allow-empty -m {message}"));
+}
+
 /// A tool the test needs. Missing tools fail the test with the command that installs them,
 /// never skip it silently.
 pub fn require_tool(tool: &str, install: &str) -> PathBuf {
@@ -182,6 +284,12 @@ pub fn shared_cargo_target() -> PathBuf {
 
 pub fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// stdout as the one JSON value `--json` promises.
+pub fn json_of(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout_of(output)))
 }
 
 pub fn stderr_of(output: &std::process::Output) -> String {

@@ -2,57 +2,21 @@
 //! current with the user's edits kept (merged, or conflicted and listed), refusals, `--dry-run`,
 //! `--json`, and Ctrl-C halfway leaving every file as it was.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
+use predicates::str::contains;
 use serde_json::Value;
 
-use crate::support::{interrupt, require_tool, stderr_of, stdout_of, tree, Scratch, VARIANTS};
+use crate::support::{commit_all, git, json_of, work_tree, Expect, Scratch, VARIANTS};
 
 const RECORD: &str = ".config/.cgprc.json";
-
-fn git(root: &Path, args: &[&str]) -> String {
-    require_tool("git", "apt-get install git");
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .output()
-        .expect("run git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        stderr_of(&output)
-    );
-    stdout_of(&output)
-}
-
-/// Commits everything in `root`, after `git init` when `init`.
-pub fn commit_all(root: &Path, message: &str, init: bool) {
-    if init {
-        git(root, &["init", "--quiet"]);
-    }
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "--quiet", "--allow-empty", "-m", message]);
-}
 
 /// A generated plugin in its own git repository, everything committed.
 fn committed(scratch: &Scratch, kind: &str, backend: bool) -> std::path::PathBuf {
     let root = scratch.generate(kind, backend);
     commit_all(&root, "generated", true);
     root
-}
-
-/// The project's files without git's own.
-fn work_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = tree(root);
-    files.retain(|path, _| path != ".git" && !path.starts_with(".git/"));
-    files
 }
 
 fn read(root: &Path, path: &str) -> String {
@@ -65,36 +29,16 @@ fn replace(root: &Path, path: &str, from: &str, to: &str) {
     fs::write(root.join(path), text.replacen(from, to, 1)).unwrap();
 }
 
-/// `create-grafana-plugin update ARGS…` in `root`.
-fn update(scratch: &Scratch, root: &Path, args: &[&str]) -> std::process::Output {
-    let mut cmd = scratch.cmd();
-    cmd.arg("update").args(args).current_dir(root);
-    cmd.output().expect("run update")
-}
-
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout_of(output))
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout_of(output)))
-}
-
 #[test]
 fn update_right_after_new_changes_nothing_in_any_variant() {
     for &(kind, backend) in VARIANTS {
         let scratch = Scratch::new();
         let root = committed(&scratch, kind, backend);
         let before = work_tree(&root);
-        let output = update(&scratch, &root, &[]);
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{kind}: {}",
-            stderr_of(&output)
-        );
-        assert!(
-            stdout_of(&output).contains("up to date"),
-            "{}",
-            stdout_of(&output)
-        );
+        scratch
+            .run_in(&root, "update")
+            .succeeds()
+            .stdout(contains("up to date"));
         assert_eq!(work_tree(&root), before, "{kind} (backend {backend})");
     }
 }
@@ -136,7 +80,7 @@ fn make_old(root: &Path) {
         "tsconfig.json",
         ".config/obsolete.js",
     ] {
-        let id = git(root, &["hash-object", path]).trim().to_owned();
+        let id = git(root, &format!("hash-object {path}")).trim().to_owned();
         files.insert(path.to_owned(), id.into());
     }
     fs::write(
@@ -166,10 +110,9 @@ fn an_older_project_is_brought_current_and_every_user_edit_survives() {
     commit_all(&root, "my work", false);
     let mine = work_tree(&root);
 
-    let preview = update(&scratch, &root, &["--dry-run", "--json"]);
-    assert_eq!(preview.status.code(), Some(0), "{}", stderr_of(&preview));
+    let preview = scratch.run_in(&root, "update --dry-run --json").succeeds();
     assert_eq!(work_tree(&root), mine, "--dry-run wrote something");
-    let report = json(&preview);
+    let report = json_of(preview.get_output());
     assert_eq!(report["from"], "0.0.1");
     assert_eq!(report["to"], env!("CARGO_PKG_VERSION"));
     assert_eq!(report["dryRun"], true);
@@ -197,10 +140,10 @@ fn an_older_project_is_brought_current_and_every_user_edit_survives() {
         "{report}"
     );
 
-    let output = update(&scratch, &root, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let stdout = stdout_of(&output);
-    assert!(stdout.contains("merged      package.json"), "{stdout}");
+    scratch
+        .run_in(&root, "update")
+        .succeeds()
+        .stdout(contains("merged      package.json"));
     for path in [
         ".config/jest.config.js",
         "tsconfig.json",
@@ -225,13 +168,10 @@ fn an_older_project_is_brought_current_and_every_user_edit_survives() {
     // Twice in a row: the second run finds nothing to do and writes nothing.
     commit_all(&root, "update", false);
     let updated = work_tree(&root);
-    let again = update(&scratch, &root, &[]);
-    assert_eq!(again.status.code(), Some(0), "{}", stderr_of(&again));
-    assert!(
-        stdout_of(&again).contains("up to date"),
-        "{}",
-        stdout_of(&again)
-    );
+    scratch
+        .run_in(&root, "update")
+        .succeeds()
+        .stdout(contains("up to date"));
     assert_eq!(work_tree(&root), updated);
 }
 
@@ -248,16 +188,12 @@ fn an_edit_where_the_tool_changed_the_same_line_is_left_marked_and_listed_with_e
     );
     commit_all(&root, "my rootDir", false);
 
-    let output = update(&scratch, &root, &["--json"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let output = scratch
+        .run_in(&root, "update --json")
+        .fails(1, "tsconfig.json");
     assert_eq!(
-        json(&output)["conflicted"],
+        json_of(output.get_output())["conflicted"],
         serde_json::json!(["tsconfig.json"])
-    );
-    assert!(
-        stderr_of(&output).contains("tsconfig.json"),
-        "{}",
-        stderr_of(&output)
     );
     let tsconfig = read(&root, "tsconfig.json");
     let version = env!("CARGO_PKG_VERSION");
@@ -289,15 +225,13 @@ fn without_its_base_an_edited_file_is_one_conflict_and_force_skips_the_clean_che
     .unwrap();
     fs::write(root.join(".prettierrc.js"), "// my prettier settings\n").unwrap();
 
-    let refused = update(&scratch, &root, &[]);
-    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
-    let output = update(&scratch, &root, &["--force"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
-    assert!(
-        stdout_of(&output).contains("conflicted  .prettierrc.js"),
-        "{}",
-        stdout_of(&output)
-    );
+    scratch
+        .run_in(&root, "update")
+        .fails(2, "has uncommitted changes");
+    scratch
+        .run_in(&root, "update --force")
+        .fails(1, ".prettierrc.js")
+        .stdout(contains("conflicted  .prettierrc.js"));
     let text = read(&root, ".prettierrc.js");
     assert!(
         text.starts_with("<<<<<<< yours\n// my prettier settings\n"),
@@ -323,24 +257,7 @@ fn ctrl_c_halfway_leaves_every_file_as_it_was() {
     let root = committed(&scratch, "app", true);
     make_old(&root);
     let before = work_tree(&root);
-    let mut child = scratch
-        .std_cmd()
-        .arg("update")
-        .current_dir(&root)
-        .env("CREATE_GRAFANA_PLUGIN_TEST_PAUSE_MS", "400")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while work_tree(&root) == before {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "update changed nothing in 60 s"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    assert_eq!(interrupt(&mut child), Some(130));
+    assert_eq!(scratch.interrupt_halfway(&root, "update"), Some(130));
     assert_eq!(work_tree(&root), before);
 }
 
@@ -354,29 +271,22 @@ fn update_brings_the_backend_version_into_a_file_add_backend_left() {
     let note = "# Our team's note, kept through every update.\n";
     fs::write(root.join(ci), format!("{note}{}", read(&root, ci))).unwrap();
     commit_all(&root, "a note in CI", false);
-    let added = scratch
-        .run_in(&root, "add backend --json")
-        .output()
-        .unwrap();
-    assert!(added.status.success(), "{}", stderr_of(&added));
-    assert!(
-        json(&added)["manual"].to_string().contains(ci),
-        "{}",
-        stdout_of(&added)
-    );
+    let added = scratch.run_in(&root, "add backend --json").succeeds();
+    let added = json_of(added.get_output());
+    assert!(added["manual"].to_string().contains(ci), "{added:#}");
     commit_all(&root, "add backend", false);
 
-    let output = update(&scratch, &root, &["--json"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    assert_eq!(json(&output)["merged"], serde_json::json!([ci]));
+    let output = scratch.run_in(&root, "update --json").succeeds();
+    assert_eq!(
+        json_of(output.get_output())["merged"],
+        serde_json::json!([ci])
+    );
     let reference = Scratch::new();
     let backend = reference.generate("datasource", true);
     assert_eq!(read(&root, ci), format!("{note}{}", read(&backend, ci)));
     commit_all(&root, "update", false);
-    let again = update(&scratch, &root, &[]);
-    assert!(
-        stdout_of(&again).contains("up to date"),
-        "{}",
-        stdout_of(&again)
-    );
+    scratch
+        .run_in(&root, "update")
+        .succeeds()
+        .stdout(contains("up to date"));
 }
