@@ -53,8 +53,7 @@ pub fn run(args: &UpdateArgs) -> Result<()> {
         )),
         (n, false) => Err(anyhow!(
             "{n} file(s) have conflicts between your edits and create-grafana-plugin \
-             {TOOL_VERSION}: {}; a file is marked <<<<<<< yours … >>>>>>> create-grafana-plugin \
-             {TOOL_VERSION}, a key keeps your value; resolve them, then commit",
+             {TOOL_VERSION}: {}; resolve them, then commit",
             report.unresolved()
         )),
     }

@@ -150,15 +150,23 @@ impl Report {
         Ok(())
     }
 
-    /// What is left to resolve, for the error after the report: the marked files, and each key
+    /// What is left to resolve, for the error after the report: each marked file, and each key
     /// left with the user's value.
     pub fn unresolved(&self) -> String {
         let marked = self
             .conflicted
             .iter()
             .filter(|path| !self.conflicted_keys.iter().any(|key| key.file == **path))
-            .cloned();
-        let keys = self.conflicted_keys.iter().map(FileKeyConflict::describe);
+            .map(|path| {
+                format!(
+                    "{path} (marked <<<<<<< yours … >>>>>>> create-grafana-plugin {})",
+                    self.to
+                )
+            });
+        let keys = self
+            .conflicted_keys
+            .iter()
+            .map(|key| format!("{} (yours kept)", key.describe()));
         marked.chain(keys).collect::<Vec<_>>().join(", ")
     }
 
