@@ -5,7 +5,7 @@
 //! leave a file npm or cargo cannot read. The user's formatting is kept: values are edited in
 //! place (`scaffold::json_edit`, `toml_edit`), the file is never re-serialised.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 use toml_edit::{DocumentMut, Item, Table};
@@ -117,19 +117,20 @@ pub fn merge(
         match take {
             Take::Conflict(conflict) => conflicts.push(conflict),
             Take::Theirs(value) => {
-                text = format
-                    .edit(&text, &theirs_text, &key, value.is_some())
-                    .with_context(|| format!("merging {} into {path}", key.join(".")))?;
+                // A file the editor cannot place a key in (a `scripts` that is no object, a key
+                // written twice) is merged as text instead.
+                let Ok(edited) = format.edit(&text, &theirs_text, &key, value.is_some()) else {
+                    return Ok(None);
+                };
+                text = edited;
                 put(&mut expected, &key, value);
             }
         }
     }
-    // The edit is text surgery: the result must mean exactly the merge decided.
+    // The edit is text surgery: the result must mean exactly what the merge decided, or the text
+    // merge takes over.
     if format.value(&text).as_ref() != Some(&expected) {
-        bail!(
-            "merging {path} key by key went wrong (a bug in create-grafana-plugin; nothing was \
-             written)"
-        );
+        return Ok(None);
     }
     Ok(Some(KeyMerged {
         bytes: text.into_bytes(),
@@ -456,12 +457,18 @@ mod tests {
     }
 
     #[test]
-    fn other_files_and_unparsable_sides_are_left_to_the_text_merge() {
-        assert!(merge("tsconfig.json", b"{}", None, b"{}")
-            .unwrap()
-            .is_none());
-        assert!(merge("package.json", b"{\n<<<<<<< yours", None, b"{}")
-            .unwrap()
-            .is_none());
+    fn other_files_and_unparsable_or_odd_sides_are_left_to_the_text_merge() {
+        let text_merge = |path: &str, ours: &str, theirs: &str| {
+            merge(path, ours.as_bytes(), None, theirs.as_bytes())
+                .unwrap()
+                .is_none()
+        };
+        assert!(text_merge("tsconfig.json", "{}", "{}"));
+        assert!(text_merge("package.json", "{\n<<<<<<< yours", "{}"));
+        let theirs = r#"{"scripts": {"a": "1"}}"#;
+        assert!(text_merge("package.json", r#"{"scripts": "none"}"#, theirs));
+        // serde_json reads the last of two equal keys, the editor would change the first.
+        let twice = r#"{"scripts": {}, "scripts": {}}"#;
+        assert!(text_merge("package.json", twice, theirs));
     }
 }
