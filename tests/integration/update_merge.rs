@@ -70,6 +70,16 @@ fn report(output: &Output) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout_of(output)))
 }
 
+/// `update --json` succeeds, `file` merged and nothing conflicted.
+fn merges_cleanly(scratch: &Scratch, root: &Path, file: &str) {
+    let output = update(scratch, root, "update --json");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let report = report(&output);
+    assert_eq!(report["merged"], json!([file]));
+    assert_eq!(report["conflicted"], json!([]));
+    assert_eq!(report["conflictedKeys"], json!([]));
+}
+
 #[test]
 fn a_dev_dependency_you_add_next_to_one_the_tool_bumps_is_merged_without_conflict() {
     let scratch = Scratch::new();
@@ -90,12 +100,7 @@ fn a_dev_dependency_you_add_next_to_one_the_tool_bumps_is_merged_without_conflic
         swap(&text, "\"private\": true", "\"private\" :true")
     });
 
-    let output = update(&scratch, &root, "update --json");
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let report = report(&output);
-    assert_eq!(report["merged"], json!(["package.json"]));
-    assert_eq!(report["conflicted"], json!([]));
-    assert_eq!(report["conflictedKeys"], json!([]));
+    merges_cleanly(&scratch, &root, "package.json");
     assert_eq!(
         read(&root, "package.json"),
         swap(
@@ -181,9 +186,7 @@ fn a_script_the_tool_no_longer_writes_is_removed_and_yours_next_to_it_kept() {
         )
     });
 
-    let output = update(&scratch, &root, "update --json");
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    assert_eq!(report(&output)["merged"], json!(["package.json"]));
+    merges_cleanly(&scratch, &root, "package.json");
     assert_eq!(
         read(&root, "package.json"),
         swap(&yours, "\n    \"old-task\": \"echo old\",", "")
@@ -209,11 +212,7 @@ fn cargo_toml_gets_the_sdk_bump_and_keeps_the_dependency_you_added() {
         swap(&text, "version = \"1.0.0\"", "version = \"1.3.0\"")
     });
 
-    let output = update(&scratch, &root, "update --json");
-    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let report = report(&output);
-    assert_eq!(report["merged"], json!(["Cargo.toml"]));
-    assert_eq!(report["conflicted"], json!([]));
+    merges_cleanly(&scratch, &root, "Cargo.toml");
     assert_eq!(
         read(&root, "Cargo.toml"),
         swap(
