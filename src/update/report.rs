@@ -126,8 +126,8 @@ impl Report {
         Ok(())
     }
 
-    /// A file merged key by key has a line per key (its value is yours); any other conflicted
-    /// file is marked.
+    /// A file merged key by key has a line per key, which keeps the user's value; any other
+    /// conflicted file is marked.
     fn write_conflicts(&self, out: &mut dyn Write) -> io::Result<()> {
         for path in &self.conflicted {
             let keys: Vec<&FileKeyConflict> = self
@@ -139,12 +139,7 @@ impl Report {
                 writeln!(out, "  {:<11} {path} (resolve the markers)", "conflicted")?;
             }
             for key in keys {
-                writeln!(
-                    out,
-                    "  {:<11} {} (yours kept)",
-                    "conflicted",
-                    key.describe()
-                )?;
+                writeln!(out, "  {:<11} {}", "conflicted", key.describe())?;
             }
         }
         Ok(())
@@ -163,11 +158,12 @@ impl Report {
                     self.to
                 )
             });
-        let keys = self
-            .conflicted_keys
-            .iter()
-            .map(|key| format!("{} (yours kept)", key.describe()));
-        marked.chain(keys).collect::<Vec<_>>().join(", ")
+        let keys = self.conflicted_keys.iter().map(FileKeyConflict::describe);
+        let listed = marked.chain(keys).collect::<Vec<_>>().join(", ");
+        match self.conflicted_keys.is_empty() {
+            true => listed,
+            false => format!("{listed} (each key listed keeps your value)"),
+        }
     }
 
     fn headline(&self) -> String {
