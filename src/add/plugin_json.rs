@@ -5,6 +5,8 @@
 use anyhow::{bail, Result};
 use serde_json::Value;
 
+use crate::scaffold::json_edit::top_level_members;
+
 /// `text` with `"backend": true` and `"executable": "<executable>"` as top-level members: values
 /// replaced where the keys exist, otherwise inserted where Grafana's templates have them, just
 /// before `"info"` (else after `"type"`), the executable after `"backend"`, spaced like the member
@@ -28,10 +30,8 @@ pub fn set_backend(text: &str, executable: &str) -> Result<String> {
         [first, second, ..] if std::ptr::eq(first, anchor) => second.spacing(text),
         _ => anchor.spacing(text),
     };
-    let member = |key: &str, value: &str| {
-        let colon = &text[anchor.key_end..anchor.value_start];
-        format!(",{spacing}\"{key}\"{colon}{value}")
-    };
+    let member =
+        |key: &str, value: &str| format!(",{spacing}\"{key}\"{}{value}", anchor.colon(text));
     match (find("backend"), find("executable")) {
         (Some(backend), executable) => {
             edits.push((backend.value_start, backend.value_len(), "true".into()));
@@ -82,123 +82,6 @@ fn verify(before: &Value, after: &str, executable: &str) -> Result<()> {
         bail!("editing it went wrong (a bug in create-grafana-plugin; nothing was written)");
     }
     Ok(())
-}
-
-/// A member of the top-level object, as byte offsets into the text.
-#[derive(Debug)]
-struct Member {
-    key: String,
-    /// Where the text before the key (after the preceding `,` or `{`) starts.
-    spacing_start: usize,
-    key_start: usize,
-    key_end: usize,
-    value_start: usize,
-    value_end: usize,
-}
-
-impl Member {
-    /// What separates this member from the one before: a newline and indentation, a space, or
-    /// nothing, in the file's own style (CRLF included).
-    fn spacing<'a>(&self, text: &'a str) -> &'a str {
-        &text[self.spacing_start..self.key_start]
-    }
-
-    fn value_len(&self) -> usize {
-        self.value_end - self.value_start
-    }
-}
-
-/// The members of the top-level object of `text`, which is valid JSON.
-fn top_level_members(text: &str) -> Vec<Member> {
-    let bytes = text.as_bytes();
-    let mut members = Vec::new();
-    let Some(open) = text.find('{') else {
-        return members;
-    };
-    let mut at = open + 1;
-    loop {
-        let spacing_start = at;
-        at = skip_space(bytes, at);
-        if bytes.get(at) != Some(&b'"') {
-            return members;
-        }
-        let key_start = at;
-        let key_end = skip_string(bytes, at);
-        let key = serde_json::from_str(&text[key_start..key_end]).unwrap_or_default();
-        let value_start = skip_space(bytes, skip_space(bytes, key_end) + 1);
-        let value_end = skip_value(bytes, value_start);
-        members.push(Member {
-            key,
-            spacing_start,
-            key_start,
-            key_end,
-            value_start,
-            value_end,
-        });
-        at = skip_space(bytes, value_end);
-        if bytes.get(at) != Some(&b',') {
-            return members;
-        }
-        at += 1;
-    }
-}
-
-fn skip_space(bytes: &[u8], mut at: usize) -> usize {
-    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
-        at += 1;
-    }
-    at
-}
-
-/// Past the closing quote of the string starting at `at`.
-fn skip_string(bytes: &[u8], mut at: usize) -> usize {
-    at += 1;
-    while let Some(&byte) = bytes.get(at) {
-        match byte {
-            b'\\' => at += 2,
-            b'"' => return at + 1,
-            _ => at += 1,
-        }
-    }
-    at
-}
-
-fn skip_value(bytes: &[u8], at: usize) -> usize {
-    match bytes.get(at) {
-        Some(b'"') => skip_string(bytes, at),
-        Some(b'{' | b'[') => {
-            let mut depth = 0usize;
-            let mut i = at;
-            while let Some(&byte) = bytes.get(i) {
-                match byte {
-                    b'"' => {
-                        i = skip_string(bytes, i);
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return i + 1;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            i
-        }
-        _ => {
-            let mut i = at;
-            while bytes
-                .get(i)
-                .is_some_and(|b| !b",}]".contains(b) && !b.is_ascii_whitespace())
-            {
-                i += 1;
-            }
-            i
-        }
-    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! check).
 
 pub mod answers;
+pub mod json_edit;
 pub mod managed;
 pub mod plan;
 pub mod record;

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::git;
+use super::keyed::{self, KeyConflict};
 use super::merge::{self, Labels};
 use crate::scaffold::managed::is_managed;
 use crate::scaffold::plan::find;
@@ -23,7 +24,8 @@ pub enum Status {
     Replaced,
     /// The user changed it and the tool's changes merged cleanly into theirs.
     Merged,
-    /// The user changed it where the tool did: left with conflict markers.
+    /// The user changed it where the tool did: left with conflict markers, or, in package.json
+    /// and Cargo.toml, with the user's values and the keys listed.
     Conflicted,
     /// New in this version.
     Created,
@@ -46,6 +48,8 @@ pub struct FileUpdate {
     pub theirs: Option<PlannedFile>,
     /// Whether `after` differs from what is on disk now.
     pub changed: bool,
+    /// The keys of a key-level merge left with the user's values (package.json, Cargo.toml).
+    pub conflicts: Vec<KeyConflict>,
 }
 
 /// Every managed file this version generates or the record names, in path order.
@@ -77,6 +81,7 @@ fn decide_one(
     let ours = read(&root.join(path))?;
     let recorded = record.files.get(path);
     let unchanged_by_user = |bytes: &[u8]| recorded.is_some_and(|id| *id == blob_id(bytes));
+    let mut conflicts = Vec::new();
     let (status, after) = match (&ours, theirs) {
         (None, None) => (Status::Untouched, None),
         (None, Some(_)) if recorded.is_some() => (Status::KeptDeleted, None),
@@ -95,22 +100,23 @@ fn decide_one(
             if base.as_deref() == Some(&theirs.contents[..]) {
                 return Ok(untouched(path, ours, theirs));
             }
-            let labels = Labels {
-                ours: "yours",
-                base: &match base {
-                    Some(_) => format!("create-grafana-plugin {}", record.version),
-                    None => "no base: commit generated files so the next update can merge".into(),
-                },
-                theirs: &format!("create-grafana-plugin {TOOL_VERSION}"),
+            let (bytes, marked) = match keyed::merge(path, ours, base.as_deref(), &theirs.contents)?
+            {
+                Some(merged) => {
+                    conflicts = merged.conflicts;
+                    (merged.bytes, false)
+                }
+                None => {
+                    let merged = text_merge(record, path, ours, base.as_deref(), theirs)?;
+                    (merged.bytes, merged.conflicts)
+                }
             };
-            let merged = merge::merge(ours, base.as_deref(), &theirs.contents, &labels)
-                .with_context(|| format!("merging {path}"))?;
-            let status = match (merged.conflicts, merged.bytes == *ours) {
+            let status = match (marked || !conflicts.is_empty(), bytes == *ours) {
                 (true, _) => Status::Conflicted,
                 (false, true) => Status::Untouched,
                 (false, false) => Status::Merged,
             };
-            (status, Some(merged.bytes))
+            (status, Some(bytes))
         }
     };
     Ok(FileUpdate {
@@ -119,7 +125,27 @@ fn decide_one(
         changed: after != ours,
         after,
         theirs: theirs.cloned(),
+        conflicts,
     })
+}
+
+/// `git merge-file`'s merge, its conflicts marked in the text.
+fn text_merge(
+    record: &Record,
+    path: &str,
+    ours: &[u8],
+    base: Option<&[u8]>,
+    theirs: &PlannedFile,
+) -> Result<merge::Merged> {
+    let labels = Labels {
+        ours: "yours",
+        base: &match base {
+            Some(_) => format!("create-grafana-plugin {}", record.version),
+            None => "no base: commit generated files so the next update can merge".into(),
+        },
+        theirs: &format!("create-grafana-plugin {TOOL_VERSION}"),
+    };
+    merge::merge(ours, base, &theirs.contents, &labels).with_context(|| format!("merging {path}"))
 }
 
 fn untouched(path: &str, ours: &[u8], theirs: &PlannedFile) -> FileUpdate {
@@ -129,6 +155,7 @@ fn untouched(path: &str, ours: &[u8], theirs: &PlannedFile) -> FileUpdate {
         after: Some(ours.to_vec()),
         theirs: Some(theirs.clone()),
         changed: false,
+        conflicts: Vec::new(),
     }
 }
 

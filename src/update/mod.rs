@@ -3,6 +3,7 @@
 
 mod files;
 mod git;
+mod keyed;
 mod merge;
 mod report;
 
@@ -48,13 +49,12 @@ pub fn run(args: &UpdateArgs) -> Result<()> {
         (n, true) => Err(anyhow!(
             "{n} file(s) would have conflicts between your edits and create-grafana-plugin \
              {TOOL_VERSION}: {} (dry run: nothing was written)",
-            report.conflicted.join(", ")
+            report.unresolved()
         )),
         (n, false) => Err(anyhow!(
             "{n} file(s) have conflicts between your edits and create-grafana-plugin \
-             {TOOL_VERSION}, marked <<<<<<< yours … >>>>>>> create-grafana-plugin \
              {TOOL_VERSION}: {}; resolve them, then commit",
-            report.conflicted.join(", ")
+            report.unresolved()
         )),
     }
 }

@@ -20,5 +20,6 @@ mod properties;
 mod release;
 mod snapshots;
 mod update;
+mod update_merge;
 mod validate;
 mod workflows;
