@@ -4,12 +4,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{json, Value};
 
-use crate::support::{require_tool, stderr_of, stdout_of, Scratch};
-use crate::update::commit_all;
+use crate::support::{commit_all, git, json_of, stderr_of, stdout_of, Scratch};
 
 const RECORD: &str = ".config/.cgprc.json";
 
@@ -43,14 +42,7 @@ fn generated_by_old_version(
 }
 
 fn blob_id(root: &Path, path: &str) -> String {
-    require_tool("git", "apt-get install git");
-    let output = Command::new("git")
-        .args(["hash-object", path])
-        .current_dir(root)
-        .output()
-        .expect("run git hash-object");
-    assert!(output.status.success(), "{}", stderr_of(&output));
-    stdout_of(&output).trim().to_owned()
+    git(root, &format!("hash-object {path}")).trim().to_owned()
 }
 
 /// The user's edit to `path`, committed.
@@ -65,16 +57,11 @@ fn update(scratch: &Scratch, root: &Path, line: &str) -> Output {
     scratch.run_in(root, line).output().expect("run update")
 }
 
-fn report(output: &Output) -> Value {
-    serde_json::from_str(&stdout_of(output))
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout_of(output)))
-}
-
 /// `update --json` succeeds, `file` merged and nothing conflicted.
 fn merges_cleanly(scratch: &Scratch, root: &Path, file: &str) {
     let output = update(scratch, root, "update --json");
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    let report = report(&output);
+    let report = json_of(&output);
     assert_eq!(report["merged"], json!([file]));
     assert_eq!(report["conflicted"], json!([]));
     assert_eq!(report["conflictedKeys"], json!([]));
@@ -145,7 +132,7 @@ fn a_version_you_changed_where_the_tool_changed_it_too_is_listed_and_yours_kept(
         "{}",
         stderr_of(&output)
     );
-    let report = report(&output);
+    let report = json_of(&output);
     assert_eq!(report["conflicted"], json!(["package.json"]));
     assert_eq!(
         report["conflictedKeys"],
