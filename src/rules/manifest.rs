@@ -11,35 +11,15 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Findings, Package, Rule, Severity};
+use super::{Findings, Package, Rule};
 
 const SIGNATURE: &str = "MANIFEST.txt";
 
-const EMPTY: Rule = Rule {
-    pass: "manifest",
-    name: "empty-manifest",
-    severity: Severity::Error,
-};
-const WRONG: Rule = Rule {
-    pass: "manifest",
-    name: "wrong-manifest",
-    severity: Severity::Error,
-};
-const UNDECLARED: Rule = Rule {
-    pass: "manifest",
-    name: "undeclared-files",
-    severity: Severity::Error,
-};
-const CHECKSUM: Rule = Rule {
-    pass: "manifest",
-    name: "invalid-sha-sum",
-    severity: Severity::Error,
-};
-const ROOT_URLS: Rule = Rule {
-    pass: "manifest",
-    name: "invalid-signature",
-    severity: Severity::Error,
-};
+const EMPTY: Rule = Rule::error("manifest", "empty-manifest");
+const WRONG: Rule = Rule::error("manifest", "wrong-manifest");
+const UNDECLARED: Rule = Rule::error("manifest", "undeclared-files");
+const CHECKSUM: Rule = Rule::error("manifest", "invalid-sha-sum");
+const ROOT_URLS: Rule = Rule::error("manifest", "invalid-signature");
 
 /// The signed document's fields the validator reads.
 #[derive(Deserialize)]
