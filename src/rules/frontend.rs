@@ -10,24 +10,8 @@ use super::{Findings, Package, Rule};
 const MISSING: Rule = Rule::error("modulejs", "missing-modulejs");
 const TRACKING: Rule = Rule::error("trackingscripts", "tracking-scripts");
 
-const TRACKERS: &[&str] = &[
-    "google-analytics.com",
-    "googletagmanager.com",
-    "doubleclick.net",
-    "hotjar.com",
-    "segment.com",
-    "mixpanel.com",
-    "amplitude.com",
-    "fullstory.com",
-    "heapanalytics.com",
-    "mouseflow.com",
-    "quantserve.com",
-    "scorecardresearch.com",
-    "crazyegg.com",
-    "statcounter.com",
-    "inspectlet.com",
-    "bat.bing.com",
-];
+/// One domain a line.
+const TRACKERS: &str = include_str!("trackers.txt");
 
 fn is_module(name: &str) -> bool {
     name == "module.js"
@@ -43,7 +27,7 @@ pub fn tracking_scripts(package: &Package, out: &mut Findings) {
     for (path, file) in package.named(is_module) {
         let text = String::from_utf8_lossy(file.bytes.as_deref().unwrap_or_default());
         for url in urls(&text) {
-            if let Some(tracker) = TRACKERS.iter().find(|t| url.contains(*t)) {
+            if let Some(tracker) = TRACKERS.lines().find(|t| url.contains(t)) {
                 out.add(
                     &TRACKING,
                     format!("{path} loads {url} ({tracker}); tracking and analytics scripts are not allowed in Grafana plugins"),

@@ -343,6 +343,31 @@ mod tests {
         (String::from_utf8(merged.bytes).unwrap(), conflicts)
     }
 
+    /// The merged text, which must have no conflict.
+    fn clean(ours: &str, base: &str, theirs: &str) -> String {
+        let (text, conflicts) = merged(ours, Some(base), theirs);
+        assert!(conflicts.is_empty(), "{conflicts:?}");
+        text
+    }
+
+    /// The conflicts, which leave the user's text as it was.
+    fn clashes(ours: &str, base: Option<&str>, theirs: &str) -> Vec<String> {
+        let (text, conflicts) = merged(ours, base, theirs);
+        assert_eq!(text, ours);
+        conflicts
+    }
+
+    /// (from, to) pairs of text.
+    type Edits<'a> = &'a [(&'a str, &'a str)];
+
+    /// `text` with each (from, to) replaced; every `from` must be there.
+    fn edited(text: &str, edits: Edits) -> String {
+        edits.iter().fold(text.to_owned(), |text, (from, to)| {
+            assert!(text.contains(from), "no {from:?} in {text:?}");
+            text.replacen(from, to, 1)
+        })
+    }
+
     fn key(path: &str) -> Vec<String> {
         path.split('.').map(str::to_owned).collect()
     }
@@ -389,69 +414,57 @@ mod tests {
 
     const PACKAGE: &str = "{\n  \"name\": \"mine\",\n  \"scripts\": {\n    \"build\": \"webpack\",\n    \"old\": \"x\"\n  },\n  \"devDependencies\": {\n    \"@swc/core\": \"^1.10.0\",\n    \"typescript\": \"5.4.0\"\n  }\n}\n";
 
+    /// Each format: the tool's changes to the keys it owns land; the user's own keys, spacing and
+    /// comments stay; a key the tool dropped and the user never touched goes.
     #[test]
-    fn package_json_gets_the_tools_changes_and_keeps_the_users_keys_and_spacing() {
-        let ours = PACKAGE
-            .replace("\"build\": \"webpack\"", "\"build\":   \"webpack\"")
-            .replace("\"@swc/core\"", "\"my-dep\": \"1.0.0\",\n    \"@swc/core\"");
-        let theirs = PACKAGE
-            .replace("^1.10.0", "^1.15.0")
-            .replace(",\n    \"old\": \"x\"", "")
-            .replace(
-                "\"typescript\"",
-                "\"new-tool\": \"^2.0.0\",\n    \"typescript\"",
-            )
-            .replace("\"mine\"", "\"tool-name\"");
-        let (text, conflicts) = merged(&ours, Some(PACKAGE), &theirs);
-        assert!(conflicts.is_empty(), "{conflicts:?}");
-        assert_eq!(
-            text,
-            "{\n  \"name\": \"mine\",\n  \"scripts\": {\n    \"build\":   \"webpack\"\n  },\n  \"devDependencies\": {\n    \"my-dep\": \"1.0.0\",\n    \"@swc/core\": \"^1.15.0\",\n    \"new-tool\": \"^2.0.0\",\n    \"typescript\": \"5.4.0\"\n  }\n}\n"
-        );
+    fn each_format_gets_the_tools_changes_and_keeps_the_users_keys_spacing_and_comments() {
+        #[rustfmt::skip]
+        let cases: [(&str, Edits, Edits, &str); 2] = [
+            (PACKAGE, &[
+                ("\"build\": \"webpack\"", "\"build\":   \"webpack\""),
+                ("\"@swc/core\"", "\"my-dep\": \"1.0.0\",\n    \"@swc/core\""),
+            ], &[
+                ("^1.10.0", "^1.15.0"),
+                (",\n    \"old\": \"x\"", ""),
+                ("\"typescript\"", "\"new-tool\": \"^2.0.0\",\n    \"typescript\""),
+                ("\"mine\"", "\"tool-name\""),
+            ], "{\n  \"name\": \"mine\",\n  \"scripts\": {\n    \"build\":   \"webpack\"\n  },\n  \"devDependencies\": {\n    \"my-dep\": \"1.0.0\",\n    \"@swc/core\": \"^1.15.0\",\n    \"new-tool\": \"^2.0.0\",\n    \"typescript\": \"5.4.0\"\n  }\n}\n"),
+            (CARGO, &[
+                ("name = \"a\"", "name = \"mine\""),
+                ("[profile.release]", "anyhow = \"1\"\n\n[profile.release]"),
+            ], &[
+                ("\"0.5\"", "\"0.6\""),
+                ("strip = true\n", "strip = true\nlto = true\n"),
+                ("serde = { version = \"1\", features = [\"derive\"] }\n", ""),
+            ], "[package]\nname = \"mine\"\nedition = \"2021\"\n\n[dependencies]\n# the SDK\ngrafana-plugin-sdk = \"0.6\"  # pinned\n\nanyhow = \"1\"\n\n[profile.release]\nstrip = true\nlto = true\n"),
+        ];
+        for (base, ours, theirs, expected) in cases {
+            assert_eq!(
+                clean(&edited(base, ours), base, &edited(base, theirs)),
+                expected
+            );
+        }
     }
 
     #[test]
     fn a_value_both_changed_is_listed_and_the_users_kept() {
         let ours = PACKAGE.replace("5.4.0", "5.4.5");
         let theirs = PACKAGE.replace("5.4.0", "5.9.2");
-        let (text, conflicts) = merged(&ours, Some(PACKAGE), &theirs);
-        assert_eq!(text, ours);
         assert_eq!(
-            conflicts,
+            clashes(&ours, Some(PACKAGE), &theirs),
             ["devDependencies.typescript (yours 5.4.5, tool 5.9.2)"]
         );
-        let (text, conflicts) = merged(&ours, None, &theirs);
-        assert_eq!(text, ours);
-        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(clashes(&ours, None, &theirs).len(), 1);
     }
 
     const CARGO: &str = "[package]\nname = \"a\"\nedition = \"2021\"\n\n[dependencies]\n# the SDK\ngrafana-plugin-sdk = \"0.5\"  # pinned\nserde = { version = \"1\", features = [\"derive\"] }\n\n[profile.release]\nstrip = true\n";
 
     #[test]
-    fn cargo_toml_gets_the_tools_changes_and_keeps_the_users_comments_and_deps() {
-        let ours = CARGO
-            .replace("name = \"a\"", "name = \"mine\"")
-            .replace("[profile.release]", "anyhow = \"1\"\n\n[profile.release]");
-        let theirs = CARGO
-            .replace("\"0.5\"", "\"0.6\"")
-            .replace("strip = true\n", "strip = true\nlto = true\n")
-            .replace("serde = { version = \"1\", features = [\"derive\"] }\n", "");
-        let (text, conflicts) = merged(&ours, Some(CARGO), &theirs);
-        assert!(conflicts.is_empty(), "{conflicts:?}");
-        assert_eq!(
-            text,
-            "[package]\nname = \"mine\"\nedition = \"2021\"\n\n[dependencies]\n# the SDK\ngrafana-plugin-sdk = \"0.6\"  # pinned\n\nanyhow = \"1\"\n\n[profile.release]\nstrip = true\nlto = true\n"
-        );
-    }
-
-    #[test]
     fn a_cargo_dependency_both_changed_is_listed() {
         let ours = CARGO.replace("\"0.5\"", "{ version = \"0.5\", default-features = false }");
         let theirs = CARGO.replace("\"0.5\"", "\"0.6\"");
-        let (text, conflicts) = merged(&ours, Some(CARGO), &theirs);
-        assert_eq!(text, ours);
         assert_eq!(
-            conflicts,
+            clashes(&ours, Some(CARGO), &theirs),
             ["dependencies.grafana-plugin-sdk (yours {\"default-features\":false,\"version\":\"0.5\"}, tool 0.6)"]
         );
     }
