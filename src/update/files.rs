@@ -185,8 +185,14 @@ fn read(path: &Path) -> Result<Option<Vec<u8>>> {
 }
 
 /// The record after the update: this version, and the tool's text of every file the user's
-/// bytes differ from, so the next update has its base even though git never saw those bytes.
-pub fn new_record(record: &Record, fresh: &[PlannedFile], updates: &[FileUpdate]) -> Record {
+/// bytes differ from and git does not hold, so the next update has its base. (Text git holds is
+/// found by its blob id; keeping it again would rewrite the record after every edit.)
+pub fn new_record(
+    root: &Path,
+    record: &Record,
+    fresh: &[PlannedFile],
+    updates: &[FileUpdate],
+) -> Record {
     let mut after = Record::of(&record.answers, fresh);
     for update in updates {
         let Some(theirs) = &update.theirs else {
@@ -195,7 +201,8 @@ pub fn new_record(record: &Record, fresh: &[PlannedFile], updates: &[FileUpdate]
         let differs = update
             .after
             .as_ref()
-            .is_some_and(|after| *after != theirs.contents);
+            .is_some_and(|after| *after != theirs.contents)
+            && git::blob(root, &blob_id(&theirs.contents)).is_none();
         if let (true, Ok(text)) = (differs, std::str::from_utf8(&theirs.contents)) {
             after.bases.insert(update.path.clone(), text.to_owned());
         }

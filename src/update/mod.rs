@@ -77,7 +77,7 @@ fn changes(
                 && update.status != Status::KeptEdited,
         })
         .collect();
-    let new_record = files::new_record(record, fresh, updates).to_file();
+    let new_record = files::new_record(root, record, fresh, updates).to_file();
     let on_disk = std::fs::read(root.join(RECORD_PATH)).ok();
     if on_disk.as_ref() != Some(&new_record.contents) {
         changes.push(Change {

@@ -290,3 +290,20 @@ fn update_brings_the_backend_version_into_a_file_add_backend_left() {
         .succeeds()
         .stdout(contains("up to date"));
 }
+
+/// Your edits to files the tool owns, with nothing new from the tool: nothing to do, and the
+/// record is not rewritten (the tool's text of those files is in git already).
+#[test]
+fn edits_alone_leave_nothing_to_update() {
+    let scratch = Scratch::new();
+    let root = committed(&scratch, "datasource", true);
+    let ci = ".github/workflows/ci.yml";
+    fs::write(root.join(ci), format!("# mine\n{}", read(&root, ci))).unwrap();
+    commit_all(&root, "my edit", false);
+    let before = work_tree(&root);
+    scratch
+        .run_in(&root, "update")
+        .succeeds()
+        .stdout(contains("up to date"));
+    assert_eq!(work_tree(&root), before);
+}
