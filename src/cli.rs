@@ -159,8 +159,8 @@ input (e.g. uncommitted changes), 130 Ctrl-C (nothing changed).\n\
 Example: create-grafana-plugin update --dry-run"
 )]
 pub struct UpdateArgs {
-    /// Plugin directory, the one holding .config/.cgprc.json [default: .]
-    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginDir,
 
     /// Update even with uncommitted changes or outside a git work tree (no safety net)
     #[arg(long)]
@@ -175,7 +175,7 @@ pub struct UpdateArgs {
     pub json: bool,
 }
 
-/// The plugin `build`, `check`, `dev` and `package` work on.
+/// The plugin `build`, `check`, `dev`, `package`, `update` and `add` work on.
 #[derive(Debug, Args)]
 pub struct PluginDir {
     /// Plugin directory, or any directory inside it [default: .]

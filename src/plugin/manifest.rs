@@ -1,6 +1,6 @@
 //! `src/plugin.json`: the facts other commands need from it, with errors that name the file.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -79,8 +79,16 @@ impl Manifest {
 /// The plugin around `start`: the nearest directory, going up, that holds `src/plugin.json`,
 /// the way cargo finds its `Cargo.toml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
-    let start =
+    if !start.is_dir() {
+        return Err(bad_input!(
+            "{} is not a directory\n  help: give the plugin's directory, or any directory inside \
+             it",
+            start.display()
+        ));
+    }
+    let absolute =
         std::path::absolute(start).with_context(|| format!("resolving {}", start.display()))?;
+    let start = without_dots(&absolute);
     start
         .ancestors()
         .find(|dir| dir.join(MANIFEST_PATH).is_file())
@@ -95,9 +103,34 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
         })
 }
 
+/// `path` with `.` and `..` resolved as a shell's `cd` does, so that going up from `src/..`
+/// starts at the plugin, not inside it (`Path::ancestors` only drops the last component).
+fn without_dots(path: &Path) -> PathBuf {
+    let mut clean = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    clean
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dots_are_resolved_before_going_up() {
+        assert_eq!(
+            without_dots(Path::new("/work/acme-wx-app/src/./../..")),
+            Path::new("/work")
+        );
+        assert_eq!(without_dots(Path::new("/..")), Path::new("/"));
+    }
 
     fn parse(text: &str) -> Result<Manifest> {
         Manifest::parse(text, Path::new("src/plugin.json"))

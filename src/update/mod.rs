@@ -7,12 +7,13 @@ mod keyed;
 mod merge;
 mod report;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{anyhow, Result};
 
 use crate::bad_input;
 use crate::cli::UpdateArgs;
+use crate::plugin::find_root;
 use crate::scaffold::plan;
 use crate::scaffold::record::{Record, RECORD_PATH, TOOL_VERSION};
 use crate::scaffold::replace::{self, Change};
@@ -20,7 +21,7 @@ use files::{FileUpdate, Status};
 use report::Report;
 
 pub fn run(args: &UpdateArgs) -> Result<()> {
-    let root = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let root = find_root(&args.plugin.start())?;
     let record = Record::read(&root)?;
     refuse_newer(&record.version)?;
     if !args.dry_run {

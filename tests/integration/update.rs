@@ -307,3 +307,17 @@ fn edits_alone_leave_nothing_to_update() {
         .stdout(contains("up to date"));
     assert_eq!(work_tree(&root), before);
 }
+
+/// Like the other commands, update finds the plugin from any directory inside it.
+#[test]
+fn update_works_from_inside_the_plugin() {
+    let scratch = Scratch::new();
+    let root = committed(&scratch, "app", false);
+    scratch
+        .run_in(&root.join("src/components"), "update --dry-run")
+        .succeeds()
+        .stdout(contains("up to date"));
+    scratch
+        .run_in(&root.join("src"), "update ../.. --json")
+        .fails(2, "is not inside a Grafana plugin");
+}
