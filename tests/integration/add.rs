@@ -10,7 +10,7 @@ use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
 
-use crate::support::{json_of, tree, Expect, Scratch};
+use crate::support::{assert_same_tree, json_of, tree, Expect, Scratch};
 
 fn strings(value: &Value) -> Vec<&str> {
     value
@@ -92,13 +92,13 @@ fn dry_run_reports_what_the_run_does_and_writes_nothing() {
         .run_in(&root, "add backend --dry-run --json")
         .succeeds();
     let dry = json_of(dry.get_output());
-    assert_eq!(tree(&root), before);
+    assert_same_tree(&tree(&root), &before);
     assert_eq!(dry["dry_run"], true);
     scratch
         .run_in(&root, "add backend --dry-run")
         .succeeds()
         .stdout(contains("Would add a Rust backend").and(contains("Next steps").not()));
-    assert_eq!(tree(&root), before);
+    assert_same_tree(&tree(&root), &before);
 
     let real = scratch.run_in(&root, "add backend --json").succeeds();
     let real = json_of(real.get_output());
@@ -279,7 +279,7 @@ fn ctrl_c_halfway_leaves_every_file_as_it_was() {
     let root = scratch.generate("datasource", false);
     let before = tree(&root);
     assert_eq!(scratch.interrupt_halfway(&root, "add backend"), Some(130));
-    assert_eq!(tree(&root), before);
+    assert_same_tree(&tree(&root), &before);
 }
 
 /// `create-grafana-plugin add backend --json | head -c 10`: a reader that stops early closes the

@@ -9,8 +9,8 @@ use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
 use object::{Architecture, BinaryFormat, Endianness, Object};
 
 use crate::support::{
-    interrupt, processes_left_in, processes_now_in, require_tool, shared_cargo_target, stderr_of,
-    stdout_of, tree, words, Scratch,
+    assert_same_tree, interrupt, processes_left_in, processes_now_in, require_tool,
+    shared_cargo_target, stderr_of, stdout_of, tree, words, Scratch,
 };
 
 /// 2026-11-23 12:00:00 UTC: dist/plugin.json must carry this day, whatever the clock says.
@@ -246,7 +246,7 @@ fn a_compile_error_shows_cargo_diagnostics_and_keeps_dist() {
     );
     assert!(stderr.contains("failed"), "{stderr}");
     // The shared CARGO_TARGET_DIR is outside the plugin, so nothing in it may change.
-    assert_eq!(tree(&root), before);
+    assert_same_tree(&tree(&root), &before);
 }
 
 #[test]
@@ -286,5 +286,5 @@ fn ctrl_c_during_a_build_stops_cargo_and_every_rustc_and_keeps_dist() {
     assert_eq!(left, Vec::<String>::new());
     let mut after = tree(&root);
     after.retain(|path, _| !path.starts_with("target"));
-    assert_eq!(after, before);
+    assert_same_tree(&after, &before);
 }

@@ -22,7 +22,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::support::{require_tool, stderr_of, stdout_of, words, Scratch};
+use crate::support::{require_tool, stderr_of, stdout_of, tree_changes, words, Scratch};
 
 /// Where cases run: directories of the scratch tree, relative to its top.
 const HERE: &str = ".";
@@ -401,8 +401,11 @@ fn every_bad_input_is_explained_and_changes_nothing() {
                 case.says
             ));
         }
-        if fixture.scratch.tree() != before {
-            failures.push(format!("{name}: files were created, changed or deleted"));
+        let changes = tree_changes(&before, &fixture.scratch.tree());
+        if !changes.is_empty() {
+            failures.push(format!(
+                "{name}: files were created, changed or deleted:\n{changes}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use crate::support::{
-    require_tool, shared_cargo_target, stderr_of, stdout_of, succeeded, Scratch, VARIANTS,
+    assert_same_tree, require_tool, shared_cargo_target, stderr_of, stdout_of, succeeded, Scratch,
+    VARIANTS,
 };
 
 const NODE_HINT: &str = "Node.js >= 22 with npm (scripts/test installs it: python3 -m venv \
@@ -236,7 +237,7 @@ fn build_makes_a_complete_dist_with_the_frontend() {
         "{}",
         stderr_of(&output)
     );
-    assert_eq!(crate::support::tree(&dist), before, "dist/ changed");
+    assert_same_tree(&crate::support::tree(&dist), &before);
     let leftovers: Vec<_> = fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

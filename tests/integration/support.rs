@@ -254,6 +254,32 @@ pub fn commit_all(root: &Path, message: &str, init: bool) {
     git(root, &format!("commit --quiet --allow-empty -m {message}"));
 }
 
+/// What differs between two trees, a path a line (`+` created, `-` deleted, `~` changed), so a
+/// failing test names the files rather than printing their bytes.
+pub fn tree_changes(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) -> String {
+    let created = after.keys().filter(|path| !before.contains_key(*path));
+    let deleted = before.keys().filter(|path| !after.contains_key(*path));
+    let changed = before
+        .iter()
+        .filter(|(path, bytes)| after.get(*path).is_some_and(|now| now != *bytes));
+    created
+        .map(|path| format!("+ {path}"))
+        .chain(deleted.map(|path| format!("- {path}")))
+        .chain(changed.map(|(path, _)| format!("~ {path}")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fails, naming every path that differs, unless `after` is `before`.
+#[track_caller]
+pub fn assert_same_tree(after: &BTreeMap<String, Vec<u8>>, before: &BTreeMap<String, Vec<u8>>) {
+    let changes = tree_changes(before, after);
+    assert!(changes.is_empty(), "the tree changed:\n{changes}");
+}
+
 /// A tool the test needs. Missing tools fail the test with the command that installs them,
 /// never skip it silently.
 pub fn require_tool(tool: &str, install: &str) -> PathBuf {
@@ -569,4 +595,20 @@ pub fn mask_expressions(script: &str) -> String {
     }
     masked.push_str(rest);
     masked
+}
+
+/// The tree comparison every "nothing changed" assertion relies on must see each kind of change.
+#[test]
+fn tree_changes_names_created_deleted_and_changed_paths() {
+    let before = BTreeMap::from([
+        ("kept".to_owned(), b"same".to_vec()),
+        ("edited".to_owned(), b"old".to_vec()),
+        ("gone".to_owned(), b"x".to_vec()),
+    ]);
+    let mut after = before.clone();
+    after.insert("edited".to_owned(), b"new".to_vec());
+    after.remove("gone");
+    after.insert("new".to_owned(), b"<dir>".to_vec());
+    assert_eq!(tree_changes(&before, &after), "+ new\n- gone\n~ edited");
+    assert_eq!(tree_changes(&before, &before), "");
 }
