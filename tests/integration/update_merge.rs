@@ -67,17 +67,25 @@ fn merges_cleanly(scratch: &Scratch, root: &Path, file: &str) {
     assert_eq!(report["conflictedKeys"], json!([]));
 }
 
+/// A project whose `path` an old version wrote with `old` where this one writes `new`, edited
+/// by you with `yours`: update merges cleanly, and the result is your text with `new` in place.
+fn the_tool_change_lands_in_your_edit(
+    (kind, backend): (&str, bool),
+    path: &str,
+    (old, new): (&str, &str),
+    yours: impl Fn(&str) -> String,
+) {
+    let scratch = Scratch::new();
+    let root = generated_by_old_version(&scratch, kind, backend, path, |text| swap(text, new, old));
+    let yours = edit(&root, path, yours);
+    merges_cleanly(&scratch, &root, path);
+    assert_eq!(read(&root, path), swap(&yours, old, new));
+}
+
 #[test]
 fn a_dev_dependency_you_add_next_to_one_the_tool_bumps_is_merged_without_conflict() {
-    let scratch = Scratch::new();
-    let root = generated_by_old_version(&scratch, "panel", false, "package.json", |text| {
-        swap(
-            text,
-            "\"typescript\": \"5.9.2\"",
-            "\"typescript\": \"5.4.5\"",
-        )
-    });
-    let yours = edit(&root, "package.json", |text| {
+    let bump = ("\"typescript\": \"5.4.5\"", "\"typescript\": \"5.9.2\"");
+    the_tool_change_lands_in_your_edit(("panel", false), "package.json", bump, |text| {
         let text = swap(
             text,
             "\"typescript\": \"5.4.5\",",
@@ -86,16 +94,6 @@ fn a_dev_dependency_you_add_next_to_one_the_tool_bumps_is_merged_without_conflic
         // Your own spacing elsewhere stays as it is.
         swap(&text, "\"private\": true", "\"private\" :true")
     });
-
-    merges_cleanly(&scratch, &root, "package.json");
-    assert_eq!(
-        read(&root, "package.json"),
-        swap(
-            &yours,
-            "\"typescript\": \"5.4.5\"",
-            "\"typescript\": \"5.9.2\""
-        )
-    );
 }
 
 #[test]
@@ -182,15 +180,11 @@ fn a_script_the_tool_no_longer_writes_is_removed_and_yours_next_to_it_kept() {
 
 #[test]
 fn cargo_toml_gets_the_sdk_bump_and_keeps_the_dependency_you_added() {
-    let scratch = Scratch::new();
-    let root = generated_by_old_version(&scratch, "datasource", true, "Cargo.toml", |text| {
-        swap(
-            text,
-            "grafana-plugin-sdk = \"0.5\"",
-            "grafana-plugin-sdk = \"0.4\"",
-        )
-    });
-    let yours = edit(&root, "Cargo.toml", |text| {
+    let bump = (
+        "grafana-plugin-sdk = \"0.4\"",
+        "grafana-plugin-sdk = \"0.5\"",
+    );
+    the_tool_change_lands_in_your_edit(("datasource", true), "Cargo.toml", bump, |text| {
         let text = swap(
             text,
             "grafana-plugin-sdk = \"0.4\"\n",
@@ -198,14 +192,4 @@ fn cargo_toml_gets_the_sdk_bump_and_keeps_the_dependency_you_added() {
         );
         swap(&text, "version = \"1.0.0\"", "version = \"1.3.0\"")
     });
-
-    merges_cleanly(&scratch, &root, "Cargo.toml");
-    assert_eq!(
-        read(&root, "Cargo.toml"),
-        swap(
-            &yours,
-            "grafana-plugin-sdk = \"0.4\"",
-            "grafana-plugin-sdk = \"0.5\""
-        )
-    );
 }
