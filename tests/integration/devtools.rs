@@ -223,6 +223,8 @@ impl Entrypoint {
     fn start(root: &Path, plugins: &Path, executable: Option<&str>) -> Self {
         let plugin_dir = plugins.join("acme-weather-datasource");
         fs::create_dir_all(&plugin_dir).unwrap();
+        // The stand-in's own stderr (the shell's "Terminated" when the entrypoint stops an old
+        // backend) goes to a file beside its log, not into the test run's output.
         let standin = plugins.join("grafana-standin.sh");
         let standin_log = plugins.join("standin.log");
         let backend = match executable {
@@ -232,7 +234,8 @@ impl Entrypoint {
         fs::write(
             &standin,
             format!(
-                "#!/bin/sh\necho started >> '{log}'\n[ -n '{backend}' ] || exec sleep 600\n\
+                "#!/bin/sh\nexec 2>> '{log}.stderr'\necho started >> '{log}'\n\
+                 [ -n '{backend}' ] || exec sleep 600\n\
                  while true; do\n  '{backend}' 600 &\n  echo \"$!\" >> '{log}'\n  wait \"$!\"\ndone\n",
                 log = standin_log.display(),
             ),
