@@ -38,7 +38,11 @@ pub fn run(args: &UpdateArgs) -> Result<()> {
         changes.is_empty(),
     );
     if !args.dry_run && !changes.is_empty() {
-        eprintln!("writing {} files in {}", changes.len(), root.display());
+        let files = match changes.len() {
+            1 => "1 file".to_owned(),
+            n => format!("{n} files"),
+        };
+        eprintln!("writing {files} in {}", root.display());
         replace::apply(&root, &changes)?;
     }
     match args.json {
