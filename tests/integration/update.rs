@@ -9,7 +9,7 @@ use predicates::str::contains;
 use serde_json::Value;
 
 use crate::support::{
-    assert_same_tree, commit_all, git, json_of, tree_changes, work_tree, Expect, Scratch, VARIANTS,
+    assert_same_tree, commit_all, git, json_of, work_tree, Expect, Scratch, VARIANTS,
 };
 
 const RECORD: &str = ".config/.cgprc.json";
@@ -31,18 +31,24 @@ fn replace(root: &Path, path: &str, from: &str, to: &str) {
     fs::write(root.join(path), text.replacen(from, to, 1)).unwrap();
 }
 
+/// `update` in the committed project at `root` finds nothing to do and changes no file.
+#[track_caller]
+fn update_is_a_no_op(scratch: &Scratch, root: &Path) {
+    let before = work_tree(root);
+    scratch
+        .run_in(root, "update")
+        .succeeds()
+        .stdout(contains("up to date"));
+    assert_same_tree(&work_tree(root), &before);
+}
+
 #[test]
 fn update_right_after_new_changes_nothing_in_any_variant() {
     for &(kind, backend) in VARIANTS {
         let scratch = Scratch::new();
         let root = committed(&scratch, kind, backend);
-        let before = work_tree(&root);
-        scratch
-            .run_in(&root, "update")
-            .succeeds()
-            .stdout(contains("up to date"));
-        let changes = tree_changes(&before, &work_tree(&root));
-        assert!(changes.is_empty(), "{kind} (backend {backend}):\n{changes}");
+        eprintln!("{kind} (backend {backend})");
+        update_is_a_no_op(&scratch, &root);
     }
 }
 
@@ -170,12 +176,7 @@ fn an_older_project_is_brought_current_and_every_user_edit_survives() {
 
     // Twice in a row: the second run finds nothing to do and writes nothing.
     commit_all(&root, "update", false);
-    let updated = work_tree(&root);
-    scratch
-        .run_in(&root, "update")
-        .succeeds()
-        .stdout(contains("up to date"));
-    assert_same_tree(&work_tree(&root), &updated);
+    update_is_a_no_op(&scratch, &root);
 }
 
 #[test]
@@ -303,12 +304,7 @@ fn edits_alone_leave_nothing_to_update() {
     let ci = ".github/workflows/ci.yml";
     fs::write(root.join(ci), format!("# mine\n{}", read(&root, ci))).unwrap();
     commit_all(&root, "my edit", false);
-    let before = work_tree(&root);
-    scratch
-        .run_in(&root, "update")
-        .succeeds()
-        .stdout(contains("up to date"));
-    assert_same_tree(&work_tree(&root), &before);
+    update_is_a_no_op(&scratch, &root);
 }
 
 /// Like the other commands, update finds the plugin from any directory inside it.
